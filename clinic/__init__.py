@@ -1,0 +1,41 @@
+"""The clinic website: articles, treatments and consultation requests."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from clinic import config, errors, extensions, identity, templating
+from clinic.blog import bp as blog_bp
+from clinic.booking import bp as booking_bp
+from clinic.pages import bp as pages_bp
+from clinic.treatments import bp as treatments_bp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(
+    test_config: dict | None = None, instance_path: str | None = None
+) -> Flask:
+    """Create the app: paths, configuration, extensions, features, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path or ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
+    config.load(app, test_config)
+    extensions.init_app(app)
+    identity.register(app)
+    templating.register(app)
+    register_blueprints(app)
+    errors.register(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature; registering one loads its content."""
+    for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp):
+        app.register_blueprint(blueprint)

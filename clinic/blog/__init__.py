@@ -1,0 +1,3 @@
+from clinic.blog.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,104 @@
+"""The article library: Markdown files in articles/, checked at start-up."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote_plus
+
+from markupsafe import Markup
+
+from clinic.content import ContentError, Document, load_folder
+
+ARTICLES_DIR = Path(__file__).parent / "articles"
+REQUIRED = (
+    "title",
+    "description",
+    "author",
+    "reviewed_by",
+    "published",
+    "last_reviewed",
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    title: str
+    journal: str
+    year: int
+    authors: str = ""
+    details: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pubmed_search: str = ""
+
+    @property
+    def href(self) -> str:
+        """Link to the DOI, else the PubMed record, else a PubMed title search."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.pubmed_search)}"
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    description: str
+    author: str
+    reviewed_by: str
+    published: date
+    last_reviewed: date
+    html: Markup
+    toc: list[dict]
+    references: list[Reference]
+    reading_minutes: int
+    featured: bool = False
+
+    @property
+    def updated(self) -> date:
+        return max(self.published, self.last_reviewed)
+
+
+def load_articles(folder: Path = ARTICLES_DIR) -> dict[str, Article]:
+    """Load every article, newest first, refusing any that is incomplete."""
+    articles = [to_article(doc) for doc in load_folder(folder)]
+    articles.sort(key=lambda a: a.published, reverse=True)
+    return {a.slug: a for a in articles}
+
+
+def to_article(doc: Document) -> Article:
+    """Check an article's front matter and order its references as first cited."""
+    meta = doc.meta
+    missing = [field for field in REQUIRED if not meta.get(field)]
+    if missing:
+        raise ContentError(f"{doc.slug}: front matter lacks {', '.join(missing)}")
+    for field in ("published", "last_reviewed"):
+        if not isinstance(meta[field], date):
+            raise ContentError(f"{doc.slug}: {field} must be a YYYY-MM-DD date")
+    listed = {ref["key"]: Reference(**ref) for ref in meta.get("references", [])}
+    unknown = [key for key in doc.cited if key not in listed]
+    if unknown:
+        raise ContentError(f"{doc.slug}: cites unknown references {unknown}")
+    uncited = sorted(set(listed) - set(doc.cited))
+    if uncited:
+        raise ContentError(f"{doc.slug}: lists references never cited {uncited}")
+    for ref in listed.values():
+        if not (ref.doi or ref.pmid or ref.pubmed_search):
+            raise ContentError(f"{doc.slug}: reference {ref.key} has no DOI or PubMed")
+    return Article(
+        slug=doc.slug,
+        title=meta["title"],
+        description=meta["description"],
+        author=meta["author"],
+        reviewed_by=meta["reviewed_by"],
+        published=meta["published"],
+        last_reviewed=meta["last_reviewed"],
+        html=doc.html,
+        toc=doc.toc,
+        references=[listed[key] for key in doc.cited],
+        reading_minutes=doc.reading_minutes,
+        featured=bool(meta.get("featured")),
+    )

@@ -1,0 +1,3 @@
+from clinic.booking.views import bp
+
+__all__ = ["bp"]

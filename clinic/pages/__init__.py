@@ -1,0 +1,3 @@
+from clinic.pages.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,70 @@
+"""Site-wide pages: home, privacy notice, health check and search-engine files."""
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from clinic.blog.views import articles
+from clinic.content import load_file
+from clinic.extensions import db
+from clinic.page_cache import cached_page
+from clinic.pages.sitemap import sitemap_entries
+from clinic.treatments.views import treatments
+
+bp = Blueprint("pages", __name__)
+
+PRIVACY_FILE = Path(__file__).parent / "privacy.md"
+
+
+@bp.record_once
+def load_privacy_notice(state) -> None:
+    state.app.extensions["privacy"] = load_file(PRIVACY_FILE)
+
+
+@bp.get("/")
+@cached_page
+def home():
+    """Introduce the clinic with its featured article and treatments."""
+    featured_articles = [a for a in articles().values() if a.featured]
+    featured_treatments = [t for t in treatments().values() if t.featured]
+    return render_template(
+        "pages/home.html",
+        article=(featured_articles or list(articles().values()) or [None])[0],
+        treatments=featured_treatments,
+    )
+
+
+@bp.get("/privacy")
+@cached_page
+def privacy():
+    """Show the privacy notice the consultation form's consent box links to."""
+    return render_template(
+        "pages/privacy.html", notice=current_app.extensions["privacy"]
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report whether the database answers."""
+    try:
+        db.session.execute(select(1))
+    except SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "unavailable"}, 503, {"Cache-Control": "no-store"}
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/robots.txt")
+@cached_page(mimetype="text/plain")
+def robots():
+    """Keep crawlers out of the staff area and point them at the sitemap."""
+    return render_template("pages/robots.txt")
+
+
+@bp.get("/sitemap.xml")
+@cached_page(mimetype="application/xml")
+def sitemap():
+    """List every public page with the date it last changed."""
+    return render_template("pages/sitemap.xml", entries=sitemap_entries())

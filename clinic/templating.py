@@ -1,0 +1,20 @@
+"""What every template may use besides its own context."""
+
+from flask import Flask
+
+from clinic import seo
+
+
+def register(app: Flask) -> None:
+    """Offer canonical URLs and structured-data builders to templates."""
+    app.jinja_env.globals.update(
+        canonical=lambda: seo.canonical(app.extensions["clinic"]),
+        absolute=lambda path: seo.absolute(app.extensions["clinic"], path),
+        clinic_data=lambda: seo.clinic_data(app.extensions["clinic"]),
+        article_data=lambda article: seo.article_data(
+            app.extensions["clinic"], article
+        ),
+        breadcrumbs=lambda trail: seo.breadcrumbs(app.extensions["clinic"], trail),
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

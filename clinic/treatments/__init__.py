@@ -1,0 +1,3 @@
+from clinic.treatments.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,81 @@
+"""The treatment catalogue: one Markdown file per treatment in catalog/."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from markupsafe import Markup
+
+from clinic.content import ContentError, Document, load_folder
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+GROUPS = {
+    "medical": "Medical treatments",
+    "cosmetic": "Cosmetic injectables",
+    "skin-laser": "Skin and laser",
+}
+REQUIRED = (
+    "title",
+    "group",
+    "summary",
+    "treats",
+    "session",
+    "downtime",
+    "results",
+    "updated",
+)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    slug: str
+    title: str
+    group: str
+    summary: str
+    treats: list[str]
+    session: str
+    downtime: str
+    results: str
+    updated: date
+    html: Markup
+    regulatory: str = ""
+    order: int = 0
+    featured: bool = False
+
+    @property
+    def group_name(self) -> str:
+        return GROUPS[self.group]
+
+
+def load_treatments(folder: Path = CATALOG_DIR) -> dict[str, Treatment]:
+    """Load every treatment in display order, refusing any that is incomplete."""
+    treatments = sorted(
+        (to_treatment(doc) for doc in load_folder(folder)),
+        key=lambda t: (list(GROUPS).index(t.group), t.order, t.title),
+    )
+    return {t.slug: t for t in treatments}
+
+
+def to_treatment(doc: Document) -> Treatment:
+    """Check a treatment's front matter."""
+    meta = doc.meta
+    missing = [field for field in REQUIRED if not meta.get(field)]
+    if missing:
+        raise ContentError(f"{doc.slug}: front matter lacks {', '.join(missing)}")
+    if not isinstance(meta["updated"], date):
+        raise ContentError(f"{doc.slug}: updated must be a YYYY-MM-DD date")
+    if meta["group"] not in GROUPS:
+        raise ContentError(f"{doc.slug}: group must be one of {', '.join(GROUPS)}")
+    fields = {
+        k: meta[k] for k in (*REQUIRED, "regulatory", "order", "featured") if k in meta
+    }
+    return Treatment(slug=doc.slug, html=doc.html, **fields)
+
+
+def by_group(treatments: dict[str, Treatment]) -> list[tuple[str, list[Treatment]]]:
+    """Group treatments for display, keeping the catalogue order."""
+    groups = [
+        (name, [t for t in treatments.values() if t.group == key])
+        for key, name in GROUPS.items()
+    ]
+    return [(name, items) for name, items in groups if items]

@@ -1,0 +1,63 @@
+"""Public pages are rendered once, then served from memory, compressed, revalidated."""
+
+import gzip
+
+import pytest
+
+
+def test_second_request_is_served_from_memory_without_rendering(
+    app, client, monkeypatch
+):
+    first = client.get("/treatments/")
+    calls = []
+    monkeypatch.setattr(
+        "clinic.treatments.views.render_template", lambda *a, **k: calls.append(a) or ""
+    )
+    second = client.get("/treatments/")
+    assert calls == []
+    assert second.data == first.data
+
+
+def test_query_strings_share_one_cached_page(app, client):
+    client.get("/blog/medical-benefits-of-botox?utm_source=newsletter")
+    client.get("/blog/medical-benefits-of-botox?utm_source=other&x=1")
+    cached = [p for p in app.extensions["page_cache"] if p.startswith("/blog/")]
+    assert cached == ["/blog/medical-benefits-of-botox"]
+
+
+def test_unchanged_page_revalidates_with_304(client):
+    first = client.get("/privacy")
+    etag = first.headers["ETag"]
+    again = client.get("/privacy", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert "no-cache" in first.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/blog/medical-benefits-of-botox", "/sitemap.xml"]
+)
+def test_page_is_gzipped_when_the_client_accepts_it(client, path):
+    plain = client.get(path)
+    packed = client.get(path, headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 2
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_gzip_refused_with_zero_quality_gets_plain_bytes(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in response.headers
+
+
+def test_unknown_pages_are_not_cached(app, client):
+    client.get("/blog/not-a-real-article")
+    assert "/blog/not-a-real-article" not in app.extensions.get("page_cache", {})
+
+
+def test_debug_mode_renders_every_time(make_app):
+    app = make_app(DEBUG=True)
+    app.test_client().get("/")
+    assert app.extensions.get("page_cache", {}) == {}
