@@ -3,10 +3,12 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic import config, errors, extensions, identity, templating
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
+from clinic.outbox.cli import outbox_cli
 from clinic.pages import bp as pages_bp
 from clinic.treatments import bp as treatments_bp
 
@@ -32,6 +34,8 @@ def create_app(
     templating.register(app)
     register_blueprints(app)
     errors.register(app)
+    app.cli.add_command(outbox_cli)
+    trust_proxies(app)
     return app
 
 
@@ -39,3 +43,10 @@ def register_blueprints(app: Flask) -> None:
     """Attach each feature; registering one loads its content."""
     for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp):
         app.register_blueprint(blueprint)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* only from as many proxies as are configured."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

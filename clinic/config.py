@@ -25,9 +25,41 @@ CLINIC_HOURS = {
 }
 SITE_URL = "http://127.0.0.1:5000"
 
+CLINIC_TIMEZONE = "America/Los_Angeles"
+CLINIC_NOTIFY_EMAIL = "frontdesk@visage-clinic.example"
+
 SECRET_KEY = None
 SQLALCHEMY_DATABASE_URI = None  # None: a SQLite file in the instance folder
 MAX_CONTENT_LENGTH = 64 * 1024
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = None  # None: on in production, off in development and tests
+# How many proxies (nginx) stand in front and set X-Forwarded-For; 0: none.
+TRUSTED_PROXIES = 0
+
+# Consultation requests.
+BOOKING_MIN_SECONDS = 3  # a form sent faster than this was filled by a bot
+BOOKING_MAX_DAYS_AHEAD = 183
+BOOKING_RATE_LIMIT = "5 per minute; 20 per hour; 50 per day"
+BOOKING_TOKEN_MAX_AGE = 8 * 3600
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = False
+LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
+
+# Email: with no MAIL_SERVER, messages are written as .eml files under instance/.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Visage Laser and Skin Care <no-reply@visage-clinic.example>"
+MAIL_TIMEOUT = 10
+OUTBOX_LEASE_SECONDS = 120
+OUTBOX_RETRY_BASE_SECONDS = 30
+OUTBOX_RETRY_MAX_SECONDS = 3600
+OUTBOX_MAX_ATTEMPTS = 12
+OUTBOX_SEND_IN_BACKGROUND = True  # each app process delivers right after a request
 
 # Values people copy from tutorials; a production key must be none of them.
 PLACEHOLDER_KEYS = {"dev", "secret", "changeme", "change-me", "you-will-never-guess"}
@@ -53,6 +85,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         path = f"{app.instance_path}/clinic.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SITE_URL"] = app.config["SITE_URL"].rstrip("/")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     _settle_secret_key(app)
 
 

@@ -1,21 +1,78 @@
 """Flask extensions, created unbound and attached to an app by create_app."""
 
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.orm import DeclarativeBase
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware datetimes as naive UTC and read them back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing a naive datetime; use UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
-    pass
+    registry = registry(type_annotation_map={datetime: UTCDateTime})
 
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+csrf = CSRFProtect()
+limiter = Limiter(get_remote_address)
+mail = Mail()
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Bind every extension to the app."""
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True
     )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            tune_sqlite(db.engine)
+
+
+def tune_sqlite(engine: Engine) -> None:
+    """Make SQLite fit for a web server: WAL, waiting on locks, writers serialised."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # Taking the write lock up front turns "database is locked" mid-transaction
+        # into a short wait at the start.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

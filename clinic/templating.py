@@ -16,5 +16,6 @@ def register(app: Flask) -> None:
         ),
         breadcrumbs=lambda trail: seo.breadcrumbs(app.extensions["clinic"], trail),
     )
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

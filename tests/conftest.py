@@ -1,7 +1,15 @@
-"""Fixtures: an app from the factory with a fresh, migrated SQLite file per test."""
+"""Fixtures: an app from the factory with a fresh, migrated SQLite file per test,
+real SMTP servers on 127.0.0.1, and helpers that fill the consultation form."""
+
+import re
+import socket
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import html5lib
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 
 from clinic import create_app
@@ -18,6 +26,10 @@ def make_app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": TEST_SECRET,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
+            "BOOKING_MIN_SECONDS": 0,
+            "RATELIMIT_ENABLED": False,
+            "OUTBOX_SEND_IN_BACKGROUND": False,
+            "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
         }
         settings.update(overrides)
         app = create_app(settings, instance_path=tmp_path / "instance")
@@ -42,3 +54,150 @@ def parse_html(text: str):
     """Parse a page strictly, failing on any HTML parse error."""
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     return parser.parse(text)
+
+
+# --- the consultation form -------------------------------------------------------
+
+
+def next_open_day(days_ahead: int = 7) -> date:
+    """A weekday the default hours open on (Mon-Sat), a little in the future."""
+    day = datetime.now(ZoneInfo("America/Los_Angeles")).date() + timedelta(days_ahead)
+    while day.weekday() == 6:
+        day += timedelta(days=1)
+    return day
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    return dict(
+        re.findall(
+            r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"', page
+        )
+    )
+
+
+def valid_form(**overrides) -> dict[str, str]:
+    data = {
+        "first_name": "Ana",
+        "last_name": "García",
+        "email": "ana@example.com",
+        "phone": "(714) 555-0123",
+        "treatment": "botox-chronic-migraine",
+        "preferred_date": next_open_day().isoformat(),
+        "preferred_time": "morning",
+        "contact_method": "phone",
+        "message": "",
+        "consent": "y",
+        "website": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def open_form(client, query: str = "", headers=None) -> dict[str, str]:
+    """GET the form as a browser would and return its hidden tokens."""
+    page = client.get(f"/consultation{query}", headers=headers or {})
+    assert page.status_code == 200
+    return hidden_fields(page.text)
+
+
+def submit(client, tokens=None, **overrides):
+    """Fill in and send the form; None for a field leaves it out."""
+    tokens = tokens if tokens is not None else open_form(client)
+    return client.post("/consultation", data={**tokens, **valid_form(**overrides)})
+
+
+# --- SMTP servers ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def start_smtp(smtp_port):
+    """Start a real SMTP server on 127.0.0.1 (call it; tests may start it late)."""
+    controllers = []
+
+    def start() -> Inbox:
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(start_smtp) -> Inbox:
+    return start_smtp()
+
+
+class HangingSMTP:
+    """Accepts connections and never says a word, like a wedged mail server."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connected = threading.Event()
+        self.client_gave_up = threading.Event()
+        self.held: list[socket.socket] = []
+        self.stopping = False
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.held.append(conn)
+            self.connected.set()
+            threading.Thread(target=self.hold, args=(conn,), daemon=True).start()
+
+    def hold(self, conn):
+        with conn:
+            conn.settimeout(None)
+            try:
+                if conn.recv(1) == b"":
+                    self.client_gave_up.set()
+            except OSError:
+                pass
+
+    def stop(self):
+        """Stop listening and hang up on everyone still waiting for a greeting."""
+        self.stopping = True
+        self.sock.close()
+        for conn in self.held:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def hanging_smtp():
+    server = HangingSMTP()
+    yield server
+    server.stop()

@@ -1,14 +1,46 @@
-"""Consultation requests."""
+"""Consultation requests: the form, and the page a good request lands on."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from clinic.booking import leads, tokens
+from clinic.booking.forms import ConsultationForm, bookable_range
+from clinic.extensions import csrf, limiter
+from clinic.outbox.background import kick
+from clinic.page_cache import cached_page
 from clinic.treatments.views import treatments
 
 bp = Blueprint("booking", __name__, url_prefix="/consultation")
 
 
-@bp.get("")
+def booking_rate_limit() -> str:
+    return current_app.config["BOOKING_RATE_LIMIT"]
+
+
+# The form checks its own CSRF token, so a stale one re-renders the patient's input
+# with a message instead of answering with a bare error page.
+@bp.route("", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(booking_rate_limit, methods=["POST"])
 def consultation():
-    """Show how to ask for a consultation, naming the treatment asked about."""
-    chosen = treatments().get(request.args.get("treatment", ""))
-    return render_template("booking/consultation.html", treatment=chosen)
+    """Show the request form; store a valid request and redirect to the thanks page."""
+    form = ConsultationForm(treatments())
+    if request.method == "GET":
+        if request.args.get("treatment") in treatments():
+            form.treatment.data = request.args["treatment"]
+        form.form_token.data = tokens.issue(*tokens.attribution())
+    elif form.validate_on_submit():
+        leads.submit(form)
+        kick()
+        return redirect(url_for("booking.thanks"), 303)
+    status = 400 if form.errors else 200
+    first, last = bookable_range()
+    return render_template(
+        "booking/consultation.html", form=form, first_date=first, last_date=last
+    ), status
+
+
+@bp.get("/thanks")
+@cached_page
+def thanks():
+    """Confirm that the request arrived and say what happens next."""
+    return render_template("booking/thanks.html")

@@ -2,7 +2,7 @@
 
 Revision ID: 4fd3361958f9
 Revises: 
-Create Date: 2026-11-23 20:47:43.346514
+Create Date: 2026-11-23
 
 """
 from alembic import op

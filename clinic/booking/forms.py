@@ -1,0 +1,249 @@
+"""The consultation request form and its rules."""
+
+import unicodedata
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from clinic.booking import tokens
+from clinic.identity import DAYS
+from clinic.treatments.catalog import Treatment, by_group
+
+TIMES = [
+    SelectChoice("morning", "Morning"),
+    SelectChoice("afternoon", "Afternoon"),
+    SelectChoice("evening", "Evening"),
+]
+METHODS = [
+    SelectChoice("phone", "Phone call"),
+    SelectChoice("email", "Email"),
+    SelectChoice("text", "Text message"),
+]
+MESSAGE_MAX = 2000
+
+
+REPLACEMENT = "\ufffd"
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def mark_controls(value):
+    """Swap NUL and other control codes for a visible mark.
+
+    They cannot be shown back in an HTML page, and the mark shows the patient where
+    the problem was; the field's rule then refuses it.
+    """
+    if not isinstance(value, str):
+        return value
+    return "".join(
+        REPLACEMENT
+        if unicodedata.category(c) in ("Cc", "Cs") and c not in "\r\n\t"
+        else c
+        for c in value
+    )
+
+
+def reject_control_characters(text: str, allow_newlines: bool = False) -> None:
+    """Refuse marked control codes, line breaks (unless allowed) and invisible format
+    characters such as zero-width spaces."""
+    for char in text or "":
+        if char in "\r\n" and not allow_newlines:
+            raise ValidationError("Please keep this on one line.")
+        if char == REPLACEMENT or unicodedata.category(char) == "Cf":
+            raise ValidationError(
+                "Please remove the special characters from this field."
+            )
+
+
+class FriendlyChoice:
+    """A choice field that names what is wrong in the patient's terms."""
+
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, validate_choice=False, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if not self.data or self.data not in {c.value for c in self.iter_choices()}:
+            raise ValidationError(self.message)
+
+
+class ChoiceRadio(FriendlyChoice, RadioField):
+    pass
+
+
+class ChoiceSelect(FriendlyChoice, SelectField):
+    pass
+
+
+class ConsultationForm(FlaskForm):
+    first_name = StringField(
+        "First name",
+        filters=[mark_controls, strip],
+        validators=[
+            DataRequired("Enter your first name."),
+            Length(max=80, message="Please shorten your first name to 80 characters."),
+        ],
+    )
+    last_name = StringField(
+        "Last name",
+        filters=[mark_controls, strip],
+        validators=[
+            DataRequired("Enter your last name."),
+            Length(max=80, message="Please shorten your last name to 80 characters."),
+        ],
+    )
+    email = StringField(
+        "Email address",
+        filters=[mark_controls, strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="That email address is too long."),
+        ],
+    )
+    phone = StringField(
+        "Phone number",
+        filters=[mark_controls, strip],
+        validators=[
+            DataRequired("Enter a phone number we can reach you on."),
+            Length(max=40, message="That phone number is too long."),
+        ],
+    )
+    treatment = ChoiceSelect(
+        "Treatment you are interested in",
+        message="Choose a treatment from the list.",
+    )
+    preferred_date = StringField(
+        "Preferred date",
+        filters=[mark_controls, strip],
+        validators=[DataRequired("Choose a preferred date.")],
+    )
+    preferred_time = ChoiceRadio(
+        "Preferred time of day",
+        choices=TIMES,
+        message="Choose morning, afternoon or evening.",
+    )
+    contact_method = ChoiceRadio(
+        "How should we contact you?",
+        choices=METHODS,
+        message="Choose how we should contact you.",
+    )
+    message = TextAreaField(
+        "Anything you would like us to know (optional)",
+        filters=[mark_controls],
+        validators=[
+            Length(
+                max=MESSAGE_MAX,
+                message=f"Please shorten your message to {MESSAGE_MAX:,} characters.",
+            )
+        ],
+    )
+    consent = BooleanField(
+        "I agree that the clinic may store this information and contact me about my "
+        "request, as described in the privacy notice.",
+        validators=[InputRequired("Please tick the box so that we may contact you.")],
+    )
+    # Hidden from people by CSS; bots that fill every field fill this one too.
+    website = StringField("Leave this field empty", filters=[mark_controls, strip])
+    form_token = HiddenField()
+
+    def __init__(self, treatments: dict[str, Treatment], **kwargs):
+        super().__init__(**kwargs)
+        self.treatment.choices = [
+            SelectChoice("", "Choose a treatment"),
+            *(
+                SelectChoice(t.slug, t.title, optgroup=group)
+                for group, items in by_group(treatments)
+                for t in items
+            ),
+        ]
+        self.token: tokens.FormToken | None = None
+
+    def validate_first_name(self, field):
+        reject_control_characters(field.data)
+
+    def validate_last_name(self, field):
+        reject_control_characters(field.data)
+
+    def validate_message(self, field):
+        reject_control_characters(field.data, allow_newlines=True)
+
+    def validate_email(self, field):
+        reject_control_characters(field.data)
+        try:
+            result = validate_email(field.data, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(
+                "Enter an email address like name@example.com."
+            ) from None
+        field.data = result.normalized
+
+    def validate_phone(self, field):
+        reject_control_characters(field.data)
+        region = current_app.config["CLINIC_COUNTRY"]
+        try:
+            number = phonenumbers.parse(field.data, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError("Enter a phone number like (714) 555-0123.")
+        field.data = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.E164
+        )
+
+    def validate_preferred_date(self, field):
+        try:
+            chosen = date.fromisoformat(field.data)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "Enter the date as year-month-day, e.g. 2027-03-14."
+            ) from None
+        first, last = bookable_range()
+        if chosen < first:
+            raise ValidationError("Choose today or a later date.")
+        if chosen > last:
+            raise ValidationError(f"Choose a date before {last:%B %-d, %Y}.")
+        clinic = current_app.extensions["clinic"]
+        if chosen.weekday() not in clinic.open_weekdays:
+            day = list(DAYS.values())[chosen.weekday()]
+            raise ValidationError(
+                f"We are closed on {day}s. Please choose another day."
+            )
+        field.data = chosen
+
+    def validate_consent(self, field):
+        if field.raw_data != ["y"]:
+            raise ValidationError("Please tick the box so that we may contact you.")
+
+    def validate_form_token(self, field):
+        self.token = tokens.read(field.data)
+        max_age = current_app.config["BOOKING_TOKEN_MAX_AGE"]
+        if self.token is None or self.token.age() > max_age:
+            # Give the patient a fresh token so that sending again works.
+            field.data = (
+                tokens.reissue(self.token) if self.token else tokens.issue(None, {})
+            )
+            raise ValidationError(
+                "This form has expired. Please check your details and send it again."
+            )
+
+
+def bookable_range() -> tuple[date, date]:
+    """The first and last dates a patient may ask for, in the clinic's time zone."""
+    today = datetime.now(ZoneInfo(current_app.config["CLINIC_TIMEZONE"])).date()
+    return today, today + timedelta(days=current_app.config["BOOKING_MAX_DAYS_AHEAD"])

@@ -1,0 +1,70 @@
+"""Turning a valid form into a stored lead, with its emails owed, in one transaction."""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from clinic.booking.forms import ConsultationForm
+from clinic.booking.tokens import FormToken
+from clinic.extensions import db
+from clinic.models import Lead
+from clinic.outbox.queue import enqueue_lead_emails
+
+
+def spam_reason(form: ConsultationForm, token: FormToken) -> str | None:
+    """Say why a submission looks automated, or None for a person."""
+    if form.website.data:
+        return "hidden honeypot field was filled in"
+    minimum = current_app.config["BOOKING_MIN_SECONDS"]
+    if token.age() < minimum:
+        return (
+            f"sent {token.age():.1f} s after the form was shown (minimum {minimum} s)"
+        )
+    return None
+
+
+def submit(form: ConsultationForm) -> Lead:
+    """Store the request and the emails it causes; a replayed form finds its lead."""
+    token = form.token
+    existing = find_by_token(token.nonce)
+    if existing is not None:
+        return existing
+    reason = spam_reason(form, token)
+    lead = Lead(
+        submission_token=token.nonce,
+        is_spam=reason is not None,
+        spam_reason=reason,
+        status="spam" if reason else "new",
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        treatment=form.treatment.data,
+        preferred_date=form.preferred_date.data,
+        preferred_time=form.preferred_time.data,
+        contact_method=form.contact_method.data,
+        message=form.message.data or "",
+        consent_at=datetime.now(UTC),
+        privacy_version=str(current_app.extensions["privacy"].meta["version"]),
+        source_path=token.source_path,
+        **token.utm,
+    )
+    db.session.add(lead)
+    if not lead.is_spam:
+        enqueue_lead_emails(lead)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click raced us to the same token: the other request stored it.
+        db.session.rollback()
+        existing = find_by_token(token.nonce)
+        if existing is None:
+            raise
+        return existing
+    return lead
+
+
+def find_by_token(nonce: str) -> Lead | None:
+    return db.session.scalar(select(Lead).where(Lead.submission_token == nonce))

@@ -1,0 +1,1 @@
+"""Emails owed because of leads: queued in the lead's transaction, delivered later."""

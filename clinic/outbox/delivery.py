@@ -1,0 +1,110 @@
+"""Delivering due outbox emails: claim with a lease, send, record, back off."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from clinic.extensions import db
+from clinic.models import OutboxEmail
+from clinic.outbox import messages, transport
+
+BATCH = 50
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent, {self.failed} failed"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def claimable(now: datetime, ignore_backoff: bool):
+    """The condition for a row that no live sender holds and that is due."""
+    condition = (OutboxEmail.status == "pending") & or_(
+        OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now
+    )
+    if not ignore_backoff:
+        condition &= OutboxEmail.next_attempt_at <= now
+    return condition
+
+
+def send_due(now: datetime | None = None, ignore_backoff: bool = False) -> Report:
+    """Deliver every email that is due now, each claimed before it is sent."""
+    now = now or now_utc()
+    report = Report()
+    ids = db.session.scalars(
+        select(OutboxEmail.id)
+        .where(claimable(now, ignore_backoff))
+        .order_by(OutboxEmail.id)
+        .limit(BATCH)
+    ).all()
+    db.session.commit()
+    for email_id in ids:
+        if claim(email_id, now, ignore_backoff):
+            if deliver(email_id, now):
+                report.sent += 1
+            else:
+                report.failed += 1
+    return report
+
+
+def claim(email_id: int, now: datetime, ignore_backoff: bool = False) -> bool:
+    """Take the lease on one email; False when another sender got there first."""
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    result = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id, claimable(now, ignore_backoff))
+        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver(email_id: int, now: datetime) -> bool:
+    """Send one claimed email and record the outcome; True when it went."""
+    email = db.session.get(OutboxEmail, email_id)
+    kind = email.kind
+    message = messages.build(email)
+    # End the transaction before talking to SMTP: a slow server must never hold a
+    # database lock that patients submitting the form are waiting for.
+    db.session.commit()
+    try:
+        where = transport.send(message)
+    except transport.DELIVERY_ERRORS as exc:
+        record_failure(db.session.get(OutboxEmail, email_id), now, exc)
+        db.session.commit()
+        return False
+    email = db.session.get(OutboxEmail, email_id)
+    email.status, email.sent_at, email.lease_until, email.last_error = (
+        "sent",
+        now_utc(),
+        None,
+        None,
+    )
+    db.session.commit()
+    current_app.logger.info("email %s (%s) delivered to %s", email_id, kind, where)
+    return True
+
+
+def record_failure(email: OutboxEmail, now: datetime, exc: Exception) -> None:
+    config = current_app.config
+    email.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    email.lease_until = None
+    if email.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        email.status = "failed"
+    else:
+        delay = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (email.attempts - 1)
+        email.next_attempt_at = now + timedelta(
+            seconds=min(delay, config["OUTBOX_RETRY_MAX_SECONDS"])
+        )
+    current_app.logger.warning(
+        "email %s (%s) attempt %s failed: %s", email.id, email.kind, email.attempts, exc
+    )

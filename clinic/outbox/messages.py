@@ -1,0 +1,53 @@
+"""Building each kind of email from its templates, at the moment it is sent."""
+
+import re
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from clinic.models import OutboxEmail
+from clinic.seo import absolute
+
+# A "first name" carrying a link or an address would turn the acknowledgement into a
+# relay for spam, so such a name is not repeated.
+LINKISH = re.compile(r"(://|www\.|@|\.[a-z]{2,}\b)", re.IGNORECASE)
+
+
+def build(email: OutboxEmail) -> Message:
+    """Render the message an outbox row stands for."""
+    builder = {"clinic_notification": clinic_notification, "patient_ack": patient_ack}
+    message = builder[email.kind](email)
+    message.msgId = email.message_id
+    return message
+
+
+def clinic_notification(email: OutboxEmail) -> Message:
+    lead = email.lead
+    clinic = current_app.extensions["clinic"]
+    details = current_app.config["LEAD_EMAIL_DETAILS"]
+    context = {
+        "lead": lead,
+        "details": details,
+        "lead_url": absolute(clinic, f"/staff/leads/{lead.id}"),
+        "treatment": current_app.extensions["treatments"].get(lead.treatment),
+    }
+    return Message(
+        subject=f"New consultation request #{lead.id}",
+        recipients=[current_app.config["CLINIC_NOTIFY_EMAIL"]],
+        body=render_template("email/clinic_notification.txt", **context),
+        html=render_template("email/clinic_notification.html", **context),
+        reply_to=lead.email if details else None,
+    )
+
+
+def patient_ack(email: OutboxEmail) -> Message:
+    lead = email.lead
+    clinic = current_app.extensions["clinic"]
+    first_name = "" if LINKISH.search(lead.first_name) else lead.first_name
+    context = {"first_name": first_name}
+    return Message(
+        subject=f"We have received your request | {clinic.name}",
+        recipients=[lead.email],
+        body=render_template("email/patient_ack.txt", **context),
+        html=render_template("email/patient_ack.html", **context),
+    )

@@ -1,0 +1,60 @@
+"""Handing a message to the SMTP server, or to a file on a laptop with no server."""
+
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email.utils import parseaddr
+from pathlib import Path
+
+from flask import current_app
+from flask_mail import BadHeaderError, Message
+
+# What a failed delivery can raise; anything else is a bug and should be loud.
+DELIVERY_ERRORS = (smtplib.SMTPException, OSError, BadHeaderError)
+
+
+def send(message: Message) -> str:
+    """Deliver a message; return where it went."""
+    if message.has_bad_headers():
+        raise BadHeaderError("refusing a header with a line break")
+    if not current_app.config["MAIL_SERVER"]:
+        return write_file(message)
+    return send_smtp(message)
+
+
+def send_smtp(message: Message) -> str:
+    config = current_app.config
+    host, port, timeout = (
+        config["MAIL_SERVER"],
+        config["MAIL_PORT"],
+        config["MAIL_TIMEOUT"],
+    )
+    # The default context verifies the certificate chain and the host name.
+    context = ssl.create_default_context()
+    if config["MAIL_USE_SSL"]:
+        server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        server = smtplib.SMTP(host, port, timeout=timeout)
+    with server:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            server.starttls(context=context)
+        if config["MAIL_USERNAME"]:
+            server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        sender = parseaddr(message.sender)[1]
+        recipients = [
+            addr[1] if isinstance(addr, tuple) else parseaddr(addr)[1]
+            for addr in message.send_to
+        ]
+        server.sendmail(sender, recipients, message.as_bytes())
+    return f"smtp://{host}:{port}"
+
+
+def write_file(message: Message) -> str:
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    name = message.msgId.strip("<>").replace("@", "_").replace("/", "_")
+    path = folder / f"{stamp}-{name}.eml"
+    path.write_bytes(message.as_bytes())
+    current_app.logger.warning("No MAIL_SERVER set: email written to %s", path)
+    return str(path)

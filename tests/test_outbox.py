@@ -1,0 +1,232 @@
+"""Emails a lead causes: delivered through real SMTP, never on the request path, and
+retried until they go."""
+
+import email
+import email.policy
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from clinic.extensions import db
+from clinic.models import Lead, OutboxEmail
+from clinic.outbox.background import kick
+from clinic.outbox.delivery import claim, now_utc, send_due
+from tests.conftest import submit
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_port):
+    def build(**overrides):
+        settings = {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "MAIL_TIMEOUT": 5,
+        }
+        return make_app(**{**settings, **overrides})
+
+    return build
+
+
+def rows(app) -> list[OutboxEmail]:
+    with app.app_context():
+        found = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        for row in found:
+            db.session.expunge(row)
+        return found
+
+
+def run_send(app, **kwargs):
+    with app.app_context():
+        return send_due(**kwargs)
+
+
+def parsed(envelope) -> email.message.EmailMessage:
+    return email.message_from_bytes(envelope.content, policy=email.policy.default)
+
+
+def bodies(message) -> tuple[str, str]:
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    return text, html
+
+
+def test_both_emails_reach_a_real_smtp_server(mail_app, smtp):
+    app = mail_app()
+    client = app.test_client()
+    submit(
+        client, first_name="Ana", message="Please call after 5", phone="714-555-0123"
+    )
+    assert smtp.envelopes == []  # nothing is sent on the request path
+    report = run_send(app)
+    assert (report.sent, report.failed) == (2, 0)
+    by_rcpt = {tuple(e.rcpt_tos): parsed(e) for e in smtp.envelopes}
+    assert set(by_rcpt) == {("frontdesk@clinic.test",), ("ana@example.com",)}
+    stored = {r.kind: r for r in rows(app)}
+    assert all(r.status == "sent" and r.sent_at for r in stored.values())
+
+    clinic_mail = by_rcpt[("frontdesk@clinic.test",)]
+    assert clinic_mail["Subject"] == "New consultation request #1"
+    assert clinic_mail["Message-ID"].strip() == stored["clinic_notification"].message_id
+    text, html = bodies(clinic_mail)
+    assert "http://127.0.0.1:5000/staff/leads/1" in text and "/staff/leads/1" in html
+    for private in ("+17145550123", "ana@example.com", "Migraine", "García"):
+        assert private not in text and private not in html  # details are off by default
+
+    ack = by_rcpt[("ana@example.com",)]
+    text, html = bodies(ack)
+    assert text.startswith("Hello Ana,")
+    assert "(714) 777-6625" in text and "tel:+17147776625" in html
+    for echoed in ("García", "Please call after 5", "555-0123", "migraine", "morning"):
+        assert echoed.lower() not in text.lower() and echoed.lower() not in html.lower()
+
+
+def test_clinic_email_carries_details_when_configured(mail_app, smtp):
+    app = mail_app(LEAD_EMAIL_DETAILS=True)
+    submit(app.test_client(), first_name="Ana")
+    run_send(app)
+    (clinic_mail,) = [parsed(e) for e in smtp.envelopes if "frontdesk" in e.rcpt_tos[0]]
+    text, _ = bodies(clinic_mail)
+    assert "+17145550123" in text and "Botox for chronic migraine" in text
+    assert clinic_mail["Reply-To"] == "ana@example.com"
+
+
+def test_lead_is_kept_when_smtp_is_down_and_delivered_once_it_is_back(
+    mail_app, start_smtp
+):
+    app = mail_app()
+    response = submit(app.test_client())
+    assert response.status_code == 303
+    report = run_send(app)
+    assert (report.sent, report.failed) == (0, 2)
+    for row in rows(app):
+        assert row.status == "pending" and row.attempts == 1
+        assert "Connection refused" in row.last_error or "Errno" in row.last_error
+        assert row.next_attempt_at > now_utc() + timedelta(seconds=20)
+    assert run_send(app).sent == 0  # backing off: not due yet
+
+    inbox = start_smtp()
+    result = app.test_cli_runner().invoke(args=["outbox", "send", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 failed" in result.output
+    assert len(inbox.envelopes) == 2
+    assert {r.status for r in rows(app)} == {"sent"}
+
+
+def test_post_returns_at_once_while_smtp_hangs(make_app, hanging_smtp):
+    app = make_app(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=hanging_smtp.port,
+        MAIL_TIMEOUT=30,
+        OUTBOX_SEND_IN_BACKGROUND=True,
+    )
+    try:
+        response = submit(app.test_client())
+        assert response.status_code == 303
+        # The background sender is stuck on the wedged server, and the patient already
+        # has their answer: the request did not wait for SMTP.
+        assert hanging_smtp.connected.wait(10)
+        assert not hanging_smtp.client_gave_up.is_set()
+        with app.app_context():
+            assert db.session.scalar(select(Lead.first_name)) == "Ana"
+        assert {r.status for r in rows(app)} == {"pending"}
+    finally:
+        hanging_smtp.stop()
+        app.extensions["outbox_sender"].stop()
+
+
+def test_email_whose_sender_died_mid_send_is_retried_after_the_lease(mail_app, smtp):
+    app = mail_app(OUTBOX_LEASE_SECONDS=120)
+    submit(app.test_client())
+    t0 = now_utc()
+    with app.app_context():
+        first = db.session.scalar(select(OutboxEmail.id).order_by(OutboxEmail.id))
+        assert claim(first, t0)  # a sender takes the lease ... and dies here
+    assert run_send(app, now=t0 + timedelta(seconds=60)).sent == 1  # only the other one
+    later = run_send(app, now=t0 + timedelta(seconds=121))
+    assert later.sent == 1
+    assert len(smtp.envelopes) == 2
+    died = next(r for r in rows(app) if r.id == first)
+    assert died.status == "sent" and died.attempts == 2
+
+
+def test_two_senders_cannot_claim_the_same_email(mail_app):
+    app = mail_app()
+    submit(app.test_client())
+    t0 = now_utc()
+    with app.app_context():
+        email_id = db.session.scalar(select(OutboxEmail.id))
+        assert claim(email_id, t0)
+        assert not claim(email_id, t0 + timedelta(seconds=1))
+
+
+def test_back_off_grows_and_gives_up_after_max_attempts(mail_app):
+    app = mail_app(OUTBOX_MAX_ATTEMPTS=3, OUTBOX_RETRY_BASE_SECONDS=10)
+    submit(app.test_client())
+    t0 = now_utc()
+    gaps = []
+    for step in range(3):
+        now = t0 + timedelta(hours=step)
+        run_send(app, now=now)
+        row = rows(app)[0]
+        gaps.append((row.next_attempt_at - now).total_seconds())
+    assert gaps[:2] == [10, 20]
+    assert rows(app)[0].status == "failed" and rows(app)[0].attempts == 3
+
+
+def test_header_injection_in_stored_data_adds_no_header(mail_app, smtp):
+    app = mail_app()
+    submit(app.test_client())
+    with app.app_context():
+        lead = db.session.get(Lead, 1)
+        lead.first_name = "Eve\r\nBcc: victim@evil.test"
+        lead.email = "ana@example.com\r\nBcc: victim@evil.test"
+        db.session.commit()
+        send_due()
+    recipients = [r for e in smtp.envelopes for r in e.rcpt_tos]
+    assert "victim@evil.test" not in recipients
+    for envelope in smtp.envelopes:
+        assert "Bcc" not in parsed(envelope)
+    ack = next(r for r in rows(app) if r.kind == "patient_ack")
+    assert ack.status == "pending" and "BadHeaderError" in ack.last_error
+
+
+def test_a_name_carrying_a_link_is_not_echoed(mail_app, smtp):
+    app = mail_app()
+    submit(app.test_client(), first_name="Win-prizes.example.com")
+    run_send(app)
+    (ack,) = [parsed(e) for e in smtp.envelopes if e.rcpt_tos == ["ana@example.com"]]
+    text, _ = bodies(ack)
+    assert text.startswith("Hello,") and "prizes" not in text
+
+
+def test_without_mail_server_emails_are_written_as_eml_files(app, client, caplog):
+    submit(client)
+    with caplog.at_level("WARNING"):
+        assert run_send(app).sent == 2
+    files = sorted((Path(app.instance_path) / "mail").glob("*.eml"))
+    assert len(files) == 2
+    assert "email written to" in caplog.text and str(files[0].parent) in caplog.text
+    message = email.message_from_bytes(
+        files[0].read_bytes(), policy=email.policy.default
+    )
+    assert message["Message-ID"]
+
+
+def test_spam_causes_no_email(mail_app, smtp):
+    app = mail_app()
+    submit(app.test_client(), website="filled")
+    assert rows(app) == []
+    assert run_send(app).sent == 0 and smtp.envelopes == []
+
+
+def test_outbox_worker_command_is_registered(app):
+    result = app.test_cli_runner().invoke(args=["outbox", "--help"])
+    assert "send" in result.output and "worker" in result.output
+
+
+def test_kick_without_background_sending_does_nothing(app):
+    with app.app_context():
+        kick()
+    assert "outbox_sender" not in app.extensions
