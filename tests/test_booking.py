@@ -260,6 +260,15 @@ def test_rate_limit_answers_429_after_too_many_posts(make_app):
     assert client.get("/consultation").status_code == 200  # reading is not limited
 
 
+def test_corrected_mistakes_do_not_use_up_the_rate_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, BOOKING_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    for _ in range(4):
+        assert submit(client, email="oops").status_code == 400
+    assert submit(client).status_code == 303
+    assert count(app, Lead) == 1
+
+
 def test_attribution_comes_from_our_referrer_and_its_utm_tags(app, client):
     referrer = "http://localhost/blog/medical-benefits-of-botox?utm_source=news&utm_medium=email"
     tokens = open_form(client, headers={"Referer": referrer})

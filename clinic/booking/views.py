@@ -20,7 +20,10 @@ def booking_rate_limit() -> str:
 # with a message instead of answering with a bare error page.
 @bp.route("", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(booking_rate_limit, methods=["POST"])
+# Only stored requests count, so a patient correcting mistakes is never locked out.
+@limiter.limit(
+    booking_rate_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 303
+)
 def consultation():
     """Show the request form; store a valid request and redirect to the thanks page."""
     form = ConsultationForm(treatments())
