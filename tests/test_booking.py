@@ -47,6 +47,12 @@ def test_form_renders_every_contract_field_and_preselects_treatment(client):
     assert document.find(".//a[@href='/privacy']") is not None
 
 
+def test_form_has_no_empty_or_placeholder_aria_values(client):
+    for response in (client.get("/consultation"), submit(client, email="bad")):
+        assert '="None"' not in response.text
+        assert 'aria-describedby=""' not in response.text
+
+
 def test_good_request_is_stored_and_redirects_to_thanks(app, client):
     response = submit(client, email="Ana@Example.COM", message="Line one\nLine two")
     assert response.status_code == 303
