@@ -11,8 +11,10 @@ import html5lib
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from clinic import create_app
+from clinic.extensions import db
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -48,6 +50,15 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def all_rows(app, model) -> list:
+    """Every row of a model, oldest first, detached so tests can read it freely."""
+    with app.app_context():
+        found = db.session.scalars(select(model).order_by(model.id)).all()
+        for row in found:
+            db.session.expunge(row)
+        return found
 
 
 def parse_html(text: str):

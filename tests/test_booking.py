@@ -7,15 +7,18 @@ from sqlalchemy import func, select
 
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
-from tests.conftest import hidden_fields, next_open_day, open_form, parse_html, submit
+from tests.conftest import (
+    all_rows,
+    hidden_fields,
+    next_open_day,
+    open_form,
+    parse_html,
+    submit,
+)
 
 
 def leads(app) -> list[Lead]:
-    with app.app_context():
-        found = db.session.scalars(select(Lead).order_by(Lead.id)).all()
-        for lead in found:
-            db.session.expunge(lead)
-        return found
+    return all_rows(app, Lead)
 
 
 def count(app, model) -> int:

@@ -13,7 +13,7 @@ from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox.background import kick
 from clinic.outbox.delivery import claim, now_utc, send_due
-from tests.conftest import submit
+from tests.conftest import all_rows, submit
 
 
 @pytest.fixture
@@ -30,11 +30,7 @@ def mail_app(make_app, smtp_port):
 
 
 def rows(app) -> list[OutboxEmail]:
-    with app.app_context():
-        found = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
-        for row in found:
-            db.session.expunge(row)
-        return found
+    return all_rows(app, OutboxEmail)
 
 
 def run_send(app, **kwargs):

@@ -91,38 +91,39 @@ class ChoiceSelect(FriendlyChoice, SelectField):
     pass
 
 
+def text_field(label: str, missing: str, max_length: int, too_long: str) -> StringField:
+    """A required one-line field, trimmed, with control codes made visible."""
+    return StringField(
+        label,
+        filters=[mark_controls, strip],
+        validators=[DataRequired(missing), Length(max=max_length, message=too_long)],
+    )
+
+
 class ConsultationForm(FlaskForm):
-    first_name = StringField(
+    first_name = text_field(
         "First name",
-        filters=[mark_controls, strip],
-        validators=[
-            DataRequired("Enter your first name."),
-            Length(max=80, message="Please shorten your first name to 80 characters."),
-        ],
+        "Enter your first name.",
+        80,
+        "Please shorten your first name to 80 characters.",
     )
-    last_name = StringField(
+    last_name = text_field(
         "Last name",
-        filters=[mark_controls, strip],
-        validators=[
-            DataRequired("Enter your last name."),
-            Length(max=80, message="Please shorten your last name to 80 characters."),
-        ],
+        "Enter your last name.",
+        80,
+        "Please shorten your last name to 80 characters.",
     )
-    email = StringField(
+    email = text_field(
         "Email address",
-        filters=[mark_controls, strip],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="That email address is too long."),
-        ],
+        "Enter your email address.",
+        254,
+        "That email address is too long.",
     )
-    phone = StringField(
+    phone = text_field(
         "Phone number",
-        filters=[mark_controls, strip],
-        validators=[
-            DataRequired("Enter a phone number we can reach you on."),
-            Length(max=40, message="That phone number is too long."),
-        ],
+        "Enter a phone number we can reach you on.",
+        40,
+        "That phone number is too long.",
     )
     treatment = ChoiceSelect(
         "Treatment you are interested in",
