@@ -226,3 +226,58 @@ def test_kick_without_background_sending_does_nothing(app):
     with app.app_context():
         kick()
     assert "outbox_sender" not in app.extensions
+
+
+@pytest.fixture
+def self_signed_smtp(tmp_path, smtp_port):
+    """A real STARTTLS server presenting a certificate nobody trusts."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=smtp_port,
+        tls_context=context,
+        require_starttls=True,
+    )
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def test_starttls_verifies_the_server_certificate(mail_app, self_signed_smtp):
+    app = mail_app(MAIL_USE_TLS=True)
+    submit(app.test_client())
+    report = run_send(app)
+    assert (report.sent, report.failed) == (0, 2)
+    assert self_signed_smtp.envelopes == []
+    assert all("CERTIFICATE_VERIFY_FAILED" in r.last_error for r in rows(app))
