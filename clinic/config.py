@@ -53,7 +53,7 @@ MAIL_USE_TLS = False
 MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
-MAIL_DEFAULT_SENDER = "Visage Laser and Skin Care <no-reply@visage-clinic.example>"
+MAIL_DEFAULT_SENDER = None  # None: CLINIC_NAME <CLINIC_EMAIL>
 MAIL_TIMEOUT = 10
 OUTBOX_LEASE_SECONDS = 120
 OUTBOX_RETRY_BASE_SECONDS = 30
@@ -85,6 +85,10 @@ def load(app: Flask, test_config: dict | None) -> None:
         path = f"{app.instance_path}/clinic.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SITE_URL"] = app.config["SITE_URL"].rstrip("/")
+    if not app.config["MAIL_DEFAULT_SENDER"]:
+        app.config["MAIL_DEFAULT_SENDER"] = (
+            f"{app.config['CLINIC_NAME']} <{app.config['CLINIC_EMAIL']}>"
+        )
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     _settle_secret_key(app)

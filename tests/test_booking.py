@@ -56,6 +56,16 @@ def test_form_has_no_empty_or_placeholder_aria_values(client):
         assert 'aria-describedby=""' not in response.text
 
 
+@pytest.mark.parametrize(
+    "query", ["?treatment=snake-oil", "?treatment=%00", "?treatment=" + "x" * 5000]
+)
+def test_unknown_preselected_treatment_is_ignored(client, query):
+    response = client.get(f"/consultation{query}")
+    assert response.status_code == 200
+    document = parse_html(response.text)
+    assert document.find(".//select[@name='treatment']//option[@selected]") is None
+
+
 def test_good_request_is_stored_and_redirects_to_thanks(app, client):
     response = submit(client, email="Ana@Example.COM", message="Line one\nLine two")
     assert response.status_code == 303

@@ -281,3 +281,71 @@ def test_starttls_verifies_the_server_certificate(mail_app, self_signed_smtp):
     assert (report.sent, report.failed) == (0, 2)
     assert self_signed_smtp.envelopes == []
     assert all("CERTIFICATE_VERIFY_FAILED" in r.last_error for r in rows(app))
+
+
+def test_outbox_worker_keeps_delivering_and_stops_on_sigterm(
+    mail_app, smtp, smtp_port, tmp_path
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from clinic import ROOT
+    from tests.conftest import TEST_SECRET
+
+    app = mail_app()
+    submit(app.test_client())
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_MAIL_SERVER": "127.0.0.1",
+        "FLASK_MAIL_PORT": str(smtp_port),
+        "FLASK_CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "clinic",
+            "outbox",
+            "worker",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            if len(smtp.envelopes) == 2:
+                break
+            time.sleep(0.1)
+        assert len(smtp.envelopes) == 2
+        submit(app.test_client(), email="second@example.com")  # a later lead too
+        for _ in range(100):
+            if len(smtp.envelopes) == 4:
+                break
+            time.sleep(0.1)
+        assert len(smtp.envelopes) == 4
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=10)
+    assert worker.returncode == 0, output
+    assert "outbox worker: stopped" in output
+    assert {r.status for r in rows(app)} == {"sent"}
+
+
+def test_from_address_follows_the_clinic_identity(mail_app, smtp):
+    app = mail_app(CLINIC_NAME="Harbor Skin", CLINIC_EMAIL="hello@harbor.test")
+    submit(app.test_client())
+    run_send(app)
+    senders = {parsed(e)["From"] for e in smtp.envelopes}
+    assert senders == {"Harbor Skin <hello@harbor.test>"}
+    assert {e.mail_from for e in smtp.envelopes} == {"hello@harbor.test"}

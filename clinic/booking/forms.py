@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from clinic.booking import tokens
 from clinic.identity import DAYS
@@ -59,16 +59,21 @@ def mark_controls(value):
     )
 
 
-def reject_control_characters(text: str, allow_newlines: bool = False) -> None:
+class NoControlCharacters:
     """Refuse marked control codes, line breaks (unless allowed) and invisible format
-    characters such as zero-width spaces."""
-    for char in text or "":
-        if char in "\r\n" and not allow_newlines:
-            raise ValidationError("Please keep this on one line.")
-        if char == REPLACEMENT or unicodedata.category(char) == "Cf":
-            raise ValidationError(
-                "Please remove the special characters from this field."
-            )
+    characters such as zero-width spaces, before any other rule looks at the text."""
+
+    def __init__(self, allow_newlines: bool = False):
+        self.allow_newlines = allow_newlines
+
+    def __call__(self, form, field) -> None:
+        for char in field.data or "":
+            if char in "\r\n" and not self.allow_newlines:
+                raise StopValidation("Please keep this on one line.")
+            if char == REPLACEMENT or unicodedata.category(char) == "Cf":
+                raise StopValidation(
+                    "Please remove the special characters from this field."
+                )
 
 
 class FriendlyChoice:
@@ -96,7 +101,11 @@ def text_field(label: str, missing: str, max_length: int, too_long: str) -> Stri
     return StringField(
         label,
         filters=[mark_controls, strip],
-        validators=[DataRequired(missing), Length(max=max_length, message=too_long)],
+        validators=[
+            DataRequired(missing),
+            NoControlCharacters(),
+            Length(max=max_length, message=too_long),
+        ],
     )
 
 
@@ -148,17 +157,14 @@ class ConsultationForm(FlaskForm):
         "Anything you would like us to know (optional)",
         filters=[mark_controls],
         validators=[
+            NoControlCharacters(allow_newlines=True),
             Length(
                 max=MESSAGE_MAX,
                 message=f"Please shorten your message to {MESSAGE_MAX:,} characters.",
-            )
+            ),
         ],
     )
-    consent = BooleanField(
-        "I agree that the clinic may store this information and contact me about my "
-        "request, as described in the privacy notice.",
-        validators=[InputRequired("Please tick the box so that we may contact you.")],
-    )
+    consent = BooleanField("Consent")  # the template words the label, with its link
     # Hidden from people by CSS; bots that fill every field fill this one too.
     website = StringField("Leave this field empty", filters=[mark_controls, strip])
     form_token = HiddenField()
@@ -175,17 +181,7 @@ class ConsultationForm(FlaskForm):
         ]
         self.token: tokens.FormToken | None = None
 
-    def validate_first_name(self, field):
-        reject_control_characters(field.data)
-
-    def validate_last_name(self, field):
-        reject_control_characters(field.data)
-
-    def validate_message(self, field):
-        reject_control_characters(field.data, allow_newlines=True)
-
     def validate_email(self, field):
-        reject_control_characters(field.data)
         try:
             result = validate_email(field.data, check_deliverability=False)
         except EmailNotValidError:
@@ -195,7 +191,6 @@ class ConsultationForm(FlaskForm):
         field.data = result.normalized
 
     def validate_phone(self, field):
-        reject_control_characters(field.data)
         region = current_app.config["CLINIC_COUNTRY"]
         try:
             number = phonenumbers.parse(field.data, region)
@@ -228,6 +223,7 @@ class ConsultationForm(FlaskForm):
         field.data = chosen
 
     def validate_consent(self, field):
+        # Only the box's own value counts: "n", "off" or nothing is not consent.
         if field.raw_data != ["y"]:
             raise ValidationError("Please tick the box so that we may contact you.")
 

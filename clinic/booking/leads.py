@@ -18,10 +18,9 @@ def spam_reason(form: ConsultationForm, token: FormToken) -> str | None:
     if form.website.data:
         return "hidden honeypot field was filled in"
     minimum = current_app.config["BOOKING_MIN_SECONDS"]
-    if token.age() < minimum:
-        return (
-            f"sent {token.age():.1f} s after the form was shown (minimum {minimum} s)"
-        )
+    age = token.age()
+    if age < minimum:
+        return f"sent {age:.1f} s after the form was shown (minimum {minimum} s)"
     return None
 
 

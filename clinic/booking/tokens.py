@@ -20,8 +20,9 @@ class FormToken:
     source_path: str | None = None
     utm: dict[str, str] = field(default_factory=dict)
 
-    def age(self, now: float | None = None) -> float:
-        return (now if now is not None else time.time()) - self.issued_at
+    def age(self) -> float:
+        """Seconds since the form was shown."""
+        return time.time() - self.issued_at
 
 
 def _serializer() -> URLSafeSerializer:

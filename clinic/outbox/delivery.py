@@ -46,7 +46,7 @@ def send_due(now: datetime | None = None, ignore_backoff: bool = False) -> Repor
         .order_by(OutboxEmail.id)
         .limit(BATCH)
     ).all()
-    db.session.commit()
+    db.session.commit()  # release SQLite's write lock before the slow part
     for email_id in ids:
         if claim(email_id, now, ignore_backoff):
             if deliver(email_id, now):
@@ -79,10 +79,9 @@ def deliver(email_id: int, now: datetime) -> bool:
     try:
         where = transport.send(message)
     except transport.DELIVERY_ERRORS as exc:
-        record_failure(db.session.get(OutboxEmail, email_id), now, exc)
+        record_failure(email, now, exc)
         db.session.commit()
         return False
-    email = db.session.get(OutboxEmail, email_id)
     email.status, email.sent_at, email.lease_until, email.last_error = (
         "sent",
         now_utc(),
