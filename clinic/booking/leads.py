@@ -25,11 +25,12 @@ def spam_reason(form: ConsultationForm, token: FormToken) -> str | None:
 
 
 def submit(form: ConsultationForm) -> Lead:
-    """Store the request and the emails it causes; a replayed form finds its lead."""
+    """Store the request and the emails it causes; a replayed form finds its lead.
+
+    There is no look-up first: the unique token decides, so the database's write lock
+    is held only for the insert itself.
+    """
     token = form.token
-    existing = find_by_token(token.nonce)
-    if existing is not None:
-        return existing
     reason = spam_reason(form, token)
     lead = Lead(
         submission_token=token.nonce,
@@ -56,7 +57,7 @@ def submit(form: ConsultationForm) -> Lead:
     try:
         db.session.commit()
     except IntegrityError:
-        # A double click raced us to the same token: the other request stored it.
+        # A replay or a double click: the form's first request stored it.
         db.session.rollback()
         existing = find_by_token(token.nonce)
         if existing is None:
