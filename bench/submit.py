@@ -1,34 +1,35 @@
-"""Submit the consultation form N times over C concurrent clients while SMTP hangs.
+"""Submit the consultation form over C concurrent connections while SMTP hangs.
 
-Usage: python bench/submit.py [-n 1000] [-c 20] [--workers 4] [--database-url URL]
+Usage: python bench/submit.py [-d 10] [-c 20] [-n 8000] [--workers 2]
+                              [--database-url URL]
 
 Starts its own SMTP server that accepts connections and never answers, and gunicorn
 serving the app on a throwaway database (SQLite unless --database-url names one).
 First every form is fetched (GET: its cookie and tokens; not timed), as patients load
-the page long before they send it. Then C client processes POST the forms back to
-back, each with its own connection, and every POST is timed. Prints submissions/s and
-latency percentiles, then checks that every acknowledged (303) submission is stored
-exactly once.
+the page long before they send it. Then wrk (Debian package `wrk`; a load generator
+that costs microseconds per request, so the clients do not steal the server's CPU)
+POSTs each of the N prepared forms at most once over C connections for D seconds,
+timing every POST. Prints submissions/s and latency percentiles, then checks that
+every acknowledged submission is stored exactly once and nothing twice.
 """
 
 import argparse
-import http.client
 import http.cookiejar
+import json
 import os
 import re
 import secrets
 import shlex
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -36,11 +37,6 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENS = re.compile(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"')
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def hanging_smtp() -> tuple[socket.socket, int]:
@@ -72,8 +68,8 @@ def open_day() -> str:
     return day.isoformat()
 
 
-def fetch_form(base: str, i: int, day: str) -> tuple[str, bytes]:
-    """GET the form as a browser would; return its cookie and the filled-in body."""
+def fetch_form(base: str, i: int, day: str) -> str:
+    """GET the form as a browser would; return a line: cookie, tab, filled-in body."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/consultation", timeout=30).read().decode()
@@ -90,45 +86,21 @@ def fetch_form(base: str, i: int, day: str) -> tuple[str, bytes]:
         "consent": "y",
         "website": "",
     }
-    return cookie, urllib.parse.urlencode(form).encode()
+    return f"{cookie}\t{urllib.parse.urlencode(form)}\n"
 
 
-def post_forms(port: int, forms: list[tuple[int, str, bytes]]) -> list[tuple]:
-    """One client: POST its forms one after another; (status, seconds, index)."""
-    results = []
-    for i, cookie, body in forms:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-        }
-        started = time.perf_counter()
-        conn.request("POST", "/consultation", body, headers)
-        status = conn.getresponse().status
-        results.append((status, time.perf_counter() - started, i))
-        conn.close()
-    return results
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children (the gunicorn workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0.0
+    for each in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=1000, help="submissions")
-    parser.add_argument("-c", type=int, default=20, help="concurrent clients")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--database-url", help="default: a throwaway SQLite file")
-    args = parser.parse_args()
-    command = [Path(__file__).name, *sys.argv[1:]]
-    print("$ python bench/" + " ".join(shlex.quote(a) for a in command))
-
-    smtp, smtp_port = hanging_smtp()
-    instance = Path(tempfile.mkdtemp(prefix="bench-submit-"))
-    database = args.database_url or f"sqlite:///{instance}/clinic.sqlite3"
-    port = free_port()
+def start_server(args, database: str, smtp_port: int, port: int) -> subprocess.Popen:
     env = os.environ | {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
         "FLASK_SQLALCHEMY_DATABASE_URI": database,
@@ -161,35 +133,71 @@ def main() -> int:
         env=env,
         cwd=ROOT,
     )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", type=int, default=10, help="seconds of load")
+    parser.add_argument("-n", type=int, default=8000, help="forms prepared")
+    parser.add_argument("-c", type=int, default=20, help="concurrent connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--database-url", help="default: a throwaway SQLite file")
+    args = parser.parse_args()
+    command = [Path(__file__).name, *sys.argv[1:]]
+    print("$ python bench/" + " ".join(shlex.quote(a) for a in command))
+    if shutil.which("wrk") is None:
+        sys.exit("bench/submit.py needs wrk: apt-get install wrk")
+
+    smtp, smtp_port = hanging_smtp()
+    instance = Path(tempfile.mkdtemp(prefix="bench-submit-"))
+    database = args.database_url or f"sqlite:///{instance}/clinic.sqlite3"
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
+    server = start_server(args, database, smtp_port, port)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         day = open_day()
         with ThreadPoolExecutor(8) as pool:
-            forms = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
-        shares = [
-            [(i, *forms[i]) for i in range(k, args.n, args.c)] for k in range(args.c)
-        ]
-        started = time.perf_counter()
-        with ProcessPoolExecutor(args.c) as pool:
-            parts = list(pool.map(post_forms, [port] * args.c, shares))
-        elapsed = time.perf_counter() - started
-        results = [r for part in parts for r in part]
+            lines = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
+        data = instance / "forms.tsv"
+        data.write_text("".join(lines))
+        threads = min(2, args.c)
+        cpu_before = cpu_seconds(server.pid)
+        run = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(args.c),
+                "-d",
+                f"{args.d}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(ROOT / "bench" / "submit.lua"),
+                base,
+                "--",
+                str(data),
+                str(threads),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        server_cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(10)
         smtp.close()
+    result = json.loads(run.stdout.split("RESULT ", 1)[1].splitlines()[0])
 
-    acknowledged = [
-        f"bench-{i}@example.com" for status, _, i in results if status == 303
-    ]
-    latencies = [seconds * 1000 for _, seconds, _ in results]
-    other = sorted({status for status, _, _ in results if status != 303})
     with create_engine(database).connect() as conn:
         stored = dict(
             conn.execute(text("SELECT email, COUNT(*) FROM leads GROUP BY email")).all()
@@ -197,28 +205,48 @@ def main() -> int:
         pending = conn.execute(
             text("SELECT COUNT(*) FROM outbox_emails WHERE status = 'pending'")
         ).scalar()
-    once = sum(1 for email in acknowledged if stored.get(email) == 1)
+    per_thread = result["threads"]
+    # Thread k holds forms k, k+T, k+2T, ...; its first `answered` were answered.
+    answered = [
+        f"bench-{k + len(per_thread) * j}@example.com"
+        for k, t in enumerate(per_thread)
+        for j in range(min(t["answered"], t["forms"]))
+    ]
+    acked = sum(t["acked"] for t in per_thread)
+    other = sum(t["other"] for t in per_thread)
+    replays = sum(max(0, t["issued"] - t["forms"]) for t in per_thread)
+    missing = sum(1 for email in answered if stored.get(email) != 1)
     duplicates = sum(1 for count in stored.values() if count > 1)
+    elapsed = result["duration_us"] / 1e6
 
     print(
         f"database: {database.split(':')[0]}, gunicorn workers: {args.workers}, "
         f"SMTP: hanging on 127.0.0.1:{smtp_port}"
     )
     print(
-        f"submissions: {args.n} over {args.c} concurrent clients in {elapsed:.2f} s "
-        f"= {args.n / elapsed:.0f} submissions/s"
+        f"submissions: {len(stored)} stored from {args.c} concurrent connections "
+        f"in {elapsed:.2f} s = {len(stored) / elapsed:.0f} submissions/s "
+        f"(+{replays} replays)"
     )
     print(
-        f"POST latency ms: p50 {statistics.median(latencies):.1f}  "
-        f"p95 {percentile(latencies, 95):.1f}  p99 {percentile(latencies, 99):.1f}  "
-        f"max {max(latencies):.1f}"
+        f"POST latency ms: p50 {result['p50'] / 1000:.1f}  "
+        f"p95 {result['p95'] / 1000:.1f}  p99 {result['p99'] / 1000:.1f}  "
+        f"max {result['max'] / 1000:.1f}"
     )
-    print(f"acknowledged (303): {len(acknowledged)}; other statuses: {other or 'none'}")
     print(
-        f"stored exactly once: {once}/{len(acknowledged)}; duplicated: {duplicates}; "
-        f"emails pending (SMTP hanging): {pending}"
+        f"server CPU per request: {server_cpu / result['requests'] * 1000:.2f} ms "
+        f"(machine: {os.cpu_count()} cores, shared with wrk)"
     )
-    ok = once == len(acknowledged) == args.n and duplicates == 0
+    print(
+        f"acknowledged (303): {acked} of {result['requests']} answered; other "
+        f"statuses: {other}; socket errors: {result['errors']}"
+    )
+    print(
+        f"acknowledged submissions not stored exactly once: {missing} of "
+        f"{len(answered)}; stored twice: {duplicates}; emails pending (SMTP "
+        f"hanging): {pending}"
+    )
+    ok = missing == duplicates == other == result["errors"] == 0 and acked > 0
     print(
         "RESULT:", "every acknowledged submission stored exactly once" if ok else "FAIL"
     )
