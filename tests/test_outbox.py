@@ -349,3 +349,79 @@ def test_from_address_follows_the_clinic_identity(mail_app, smtp):
     senders = {parsed(e)["From"] for e in smtp.envelopes}
     assert senders == {"Harbor Skin <hello@harbor.test>"}
     assert {e.mail_from for e in smtp.envelopes} == {"hello@harbor.test"}
+
+
+class StallingInbox:
+    """Accepts mail, but holds every DATA until released: a sender caught mid-send."""
+
+    def __init__(self):
+        import threading
+
+        self.release = threading.Event()
+        self.stalled = threading.Event()
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        self.stalled.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+def test_sender_killed_mid_send_is_replaced_after_the_lease(mail_app, smtp_port):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from aiosmtpd.controller import Controller
+
+    from clinic import ROOT
+    from tests.conftest import TEST_SECRET
+
+    inbox = StallingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        app = mail_app(OUTBOX_LEASE_SECONDS=300)
+        submit(app.test_client())
+        env = os.environ | {
+            "FLASK_SECRET_KEY": TEST_SECRET,
+            "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "FLASK_MAIL_SERVER": "127.0.0.1",
+            "FLASK_MAIL_PORT": str(smtp_port),
+            "FLASK_OUTBOX_LEASE_SECONDS": "300",
+        }
+        sender = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "clinic", "outbox", "send"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert inbox.stalled.wait(20)  # the sender is in the middle of DATA ...
+        sender.send_signal(signal.SIGKILL)  # ... and dies there
+        sender.wait(10)
+        inbox.release.set()
+
+        first = rows(app)[0]
+        assert first.status == "pending" and first.attempts == 1
+        assert first.lease_until is not None
+        assert run_send(app).sent == 1  # the untouched second email only
+        assert run_send(app, now=first.lease_until + timedelta(seconds=1)).sent == 1
+        assert {r.status for r in rows(app)} == {"sent"}
+        # At least once: the dead sender's copy had already been transmitted, so the
+        # clinic email may arrive twice, under one Message-ID a mailbox can dedupe.
+        clinic_copies = [
+            parsed(e)
+            for e in inbox.envelopes
+            if e.rcpt_tos == ["frontdesk@clinic.test"]
+        ]
+        acks = [e for e in inbox.envelopes if e.rcpt_tos == ["ana@example.com"]]
+        assert len(acks) == 1 and 1 <= len(clinic_copies) <= 2
+        assert {m["Message-ID"].strip() for m in clinic_copies} == {first.message_id}
+    finally:
+        controller.stop()
