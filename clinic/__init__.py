@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic import config, errors, extensions, identity, templating
+from clinic import config, errors, extensions, identity, security, templating
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
 from clinic.outbox.cli import outbox_cli
@@ -34,6 +34,7 @@ def create_app(
     templating.register(app)
     register_blueprints(app)
     errors.register(app)
+    security.register(app)
     app.cli.add_command(outbox_cli)
     trust_proxies(app)
     return app
