@@ -5,7 +5,15 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic import config, errors, extensions, identity, security, templating
+from clinic import (
+    config,
+    errors,
+    extensions,
+    identity,
+    security,
+    static_files,
+    templating,
+)
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
 from clinic.outbox.cli import outbox_cli
@@ -32,6 +40,7 @@ def create_app(
     extensions.init_app(app)
     identity.register(app)
     templating.register(app)
+    static_files.register(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)

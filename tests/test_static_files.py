@@ -1,0 +1,38 @@
+"""Static assets: content-hashed URLs and a year-long immutable cache."""
+
+import hashlib
+
+from clinic import ROOT
+from tests.conftest import parse_html
+
+
+def asset_urls(client) -> list[str]:
+    document = parse_html(client.get("/").text)
+    urls = [link.get("href") for link in document.iter("link")]
+    urls += [img.get("src") for img in document.iter("img")]
+    return [url for url in urls if url and url.startswith("/static/")]
+
+
+def test_static_urls_carry_a_hash_of_the_file(client):
+    css = next(url for url in asset_urls(client) if "site.css" in url)
+    content = (ROOT / "static/css/site.css").read_bytes()
+    assert css == f"/static/css/site.css?v={hashlib.sha256(content).hexdigest()[:12]}"
+
+
+def test_hashed_assets_are_cached_for_a_year(client):
+    for url in asset_urls(client):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            cache = response.cache_control
+            assert cache.max_age == 31536000 and cache.immutable and cache.public, url
+
+
+def test_a_stale_or_missing_hash_is_not_cached_as_immutable(client):
+    for url in ("/static/css/site.css?v=0123456789ab", "/static/css/site.css"):
+        with client.get(url) as response:
+            assert not response.cache_control.immutable
+
+
+def test_unknown_static_file_is_404(client):
+    with client.get("/static/css/nope.css") as response:
+        assert response.status_code == 404
