@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
             return response
         filename = request.view_args["filename"]
         if request.args.get("v") == content_hash(filename):
+            response.cache_control.no_cache = None  # send_file's default revalidation
             response.cache_control.public = True
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True

@@ -25,6 +25,7 @@ def test_hashed_assets_are_cached_for_a_year(client):
             assert response.status_code == 200, url
             cache = response.cache_control
             assert cache.max_age == 31536000 and cache.immutable and cache.public, url
+            assert not cache.no_cache, url  # no-cache would force revalidation
 
 
 def test_a_stale_or_missing_hash_is_not_cached_as_immutable(client):
