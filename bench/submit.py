@@ -1,6 +1,6 @@
 """Submit the consultation form over C concurrent connections while SMTP hangs.
 
-Usage: python bench/submit.py [-d 10] [-c 20] [-n 8000] [--workers 2]
+Usage: python bench/submit.py [-d 10] [-c 20] [-n 12000] [--workers 2]
                               [--database-url URL]
 
 Starts its own SMTP server that accepts connections and never answers, and gunicorn
@@ -145,7 +145,7 @@ def start_server(args, database: str, smtp_port: int, port: int) -> subprocess.P
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", type=int, default=10, help="seconds of load")
-    parser.add_argument("-n", type=int, default=8000, help="forms prepared")
+    parser.add_argument("-n", type=int, default=12000, help="forms prepared")
     parser.add_argument("-c", type=int, default=20, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--database-url", help="default: a throwaway SQLite file")
