@@ -1,19 +1,29 @@
 """Emails a lead causes: delivered through real SMTP, never on the request path, and
 retried until they go."""
 
+import asyncio
 import email
 import email.policy
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from clinic import ROOT
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox.background import kick
 from clinic.outbox.delivery import claim, now_utc, send_due
-from tests.conftest import all_rows, submit
+from tests.conftest import TEST_SECRET, Inbox, all_rows, submit
 
 
 @pytest.fixture
@@ -36,6 +46,26 @@ def rows(app) -> list[OutboxEmail]:
 def run_send(app, **kwargs):
     with app.app_context():
         return send_due(**kwargs)
+
+
+def outbox_command(app, smtp_port: int, *args: str, **settings: str):
+    """Start `flask outbox ...` in its own process, on the test's database and SMTP."""
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_MAIL_SERVER": "127.0.0.1",
+        "FLASK_MAIL_PORT": str(smtp_port),
+        "FLASK_CLINIC_NOTIFY_EMAIL": app.config["CLINIC_NOTIFY_EMAIL"],
+    }
+    env |= {f"FLASK_{key}": value for key, value in settings.items()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "clinic", "outbox", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def parsed(envelope) -> email.message.EmailMessage:
@@ -231,12 +261,6 @@ def test_kick_without_background_sending_does_nothing(app):
 @pytest.fixture
 def self_signed_smtp(tmp_path, smtp_port):
     """A real STARTTLS server presenting a certificate nobody trusts."""
-    import ssl
-    import subprocess
-
-    from aiosmtpd.controller import Controller
-
-    from tests.conftest import Inbox
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
@@ -286,42 +310,10 @@ def test_starttls_verifies_the_server_certificate(mail_app, self_signed_smtp):
 def test_outbox_worker_keeps_delivering_and_stops_on_sigterm(
     mail_app, smtp, smtp_port, tmp_path
 ):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from clinic import ROOT
-    from tests.conftest import TEST_SECRET
 
     app = mail_app()
     submit(app.test_client())
-    env = os.environ | {
-        "FLASK_SECRET_KEY": TEST_SECRET,
-        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "FLASK_MAIL_SERVER": "127.0.0.1",
-        "FLASK_MAIL_PORT": str(smtp_port),
-        "FLASK_CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "clinic",
-            "outbox",
-            "worker",
-            "--interval",
-            "0.2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = outbox_command(app, smtp_port, "worker", "--interval", "0.2")
     try:
         for _ in range(100):
             if len(smtp.envelopes) == 2:
@@ -355,14 +347,12 @@ class StallingInbox:
     """Accepts mail, but holds every DATA until released: a sender caught mid-send."""
 
     def __init__(self):
-        import threading
 
         self.release = threading.Event()
         self.stalled = threading.Event()
         self.envelopes = []
 
     async def handle_DATA(self, server, session, envelope):
-        import asyncio
 
         self.stalled.set()
         while not self.release.is_set():
@@ -372,15 +362,6 @@ class StallingInbox:
 
 
 def test_sender_killed_mid_send_is_replaced_after_the_lease(mail_app, smtp_port):
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from aiosmtpd.controller import Controller
-
-    from clinic import ROOT
-    from tests.conftest import TEST_SECRET
 
     inbox = StallingInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -388,23 +369,10 @@ def test_sender_killed_mid_send_is_replaced_after_the_lease(mail_app, smtp_port)
     try:
         app = mail_app(OUTBOX_LEASE_SECONDS=300)
         submit(app.test_client())
-        env = os.environ | {
-            "FLASK_SECRET_KEY": TEST_SECRET,
-            "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "FLASK_MAIL_SERVER": "127.0.0.1",
-            "FLASK_MAIL_PORT": str(smtp_port),
-            "FLASK_OUTBOX_LEASE_SECONDS": "300",
-        }
-        sender = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "clinic", "outbox", "send"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        sender = outbox_command(app, smtp_port, "send", OUTBOX_LEASE_SECONDS="300")
         assert inbox.stalled.wait(20)  # the sender is in the middle of DATA ...
         sender.send_signal(signal.SIGKILL)  # ... and dies there
-        sender.wait(10)
+        sender.communicate(timeout=10)
         inbox.release.set()
 
         first = rows(app)[0]
