@@ -1,16 +1,21 @@
-"""Static files under content-hashed URLs, cached by browsers for a year."""
+"""Static files under content-hashed URLs, cached by browsers for a year, and
+compressed when they are text."""
 
+import gzip
 import hashlib
+from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
 from werkzeug.wrappers import Response
 
 YEAR = 365 * 24 * 3600
+COMPRESSIBLE = {"text/css", "image/svg+xml", "text/javascript"}
 
 
 def register(app: Flask) -> None:
     """Offer static_url() to templates and mark hashed static responses immutable."""
     app.extensions["static_hashes"] = {}
+    app.extensions["static_gzip"] = {}
     app.jinja_env.globals["static_url"] = static_url
 
     @app.after_request
@@ -23,6 +28,8 @@ def register(app: Flask) -> None:
             response.cache_control.public = True
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
+        if response.mimetype in COMPRESSIBLE and request.accept_encodings["gzip"] > 0:
+            send_gzipped(response, filename)
         return response
 
 
@@ -43,3 +50,21 @@ def content_hash(filename: str) -> str:
             return ""
         hashes[filename] = digest
     return hashes[filename]
+
+
+def send_gzipped(response: Response, filename: str) -> None:
+    """Swap the file send_file opened for its gzip form, compressed once a version."""
+    packed_files = current_app.extensions["static_gzip"]
+    key = (filename, content_hash(filename))
+    if key not in packed_files or current_app.debug:
+        data = (Path(current_app.static_folder) / filename).read_bytes()
+        packed_files[key] = gzip.compress(data, 9, mtime=0)
+    response.close()
+    response.direct_passthrough = False
+    response.set_data(packed_files[key])
+    response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(f"{etag}-gz", weak)
+        response.make_conditional(request)  # a browser holding this variant gets 304

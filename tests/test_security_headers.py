@@ -56,3 +56,19 @@ def test_no_page_needs_inline_script_or_style(client):
         assert "<style" not in page, path
         for chunk in page.split("<script")[1:]:
             assert chunk.lstrip().startswith('type="application/ld+json"'), path
+
+
+def test_form_session_cookie_is_httponly_and_samesite(client):
+    cookie = client.get("/consultation").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_in_production(tmp_path, monkeypatch):
+    from clinic import create_app
+    from tests.conftest import TEST_SECRET
+
+    monkeypatch.setenv("FLASK_SECRET_KEY", TEST_SECRET)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app(instance_path=tmp_path / "instance")
+    cookie = app.test_client().get("/consultation").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie

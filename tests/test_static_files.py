@@ -37,3 +37,31 @@ def test_a_stale_or_missing_hash_is_not_cached_as_immutable(client):
 def test_unknown_static_file_is_404(client):
     with client.get("/static/css/nope.css") as response:
         assert response.status_code == 404
+
+
+def test_css_and_svg_are_gzipped_when_the_client_accepts_it(client):
+    import gzip
+
+    for url, file in [
+        ("/static/css/site.css", "static/css/site.css"),
+        ("/static/img/hero.svg", "static/img/hero.svg"),
+    ]:
+        with client.get(url, headers={"Accept-Encoding": "gzip, br"}) as packed:
+            assert packed.headers["Content-Encoding"] == "gzip", url
+            assert "Accept-Encoding" in packed.headers["Vary"]
+            assert gzip.decompress(packed.data) == (ROOT / file).read_bytes()
+            assert int(packed.headers["Content-Length"]) == len(packed.data)
+        with client.get(url) as plain:
+            assert "Content-Encoding" not in plain.headers
+            assert plain.headers["ETag"] != packed.headers["ETag"]
+
+
+def test_unchanged_css_revalidates_with_304(client):
+    with client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"}) as r:
+        etag = r.headers["ETag"]
+    with client.get(
+        "/static/css/site.css",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": etag},
+    ) as again:
+        assert again.status_code == 304
+        assert again.data == b""
