@@ -13,13 +13,13 @@ COMPRESSIBLE = {"text/css", "image/svg+xml", "text/javascript"}
 
 
 def register(app: Flask) -> None:
-    """Offer static_url() to templates and mark hashed static responses immutable."""
+    """Offer static_url() to templates; cache hashed files for a year, gzip text."""
     app.extensions["static_hashes"] = {}
     app.extensions["static_gzip"] = {}
     app.jinja_env.globals["static_url"] = static_url
 
     @app.after_request
-    def cache_hashed_static(response: Response) -> Response:
+    def finish_static(response: Response) -> Response:
         if request.endpoint != "static" or response.status_code != 200:
             return response
         filename = request.view_args["filename"]
@@ -42,13 +42,11 @@ def content_hash(filename: str) -> str:
     """Hash a static file once per process (on every call while debugging)."""
     hashes = current_app.extensions["static_hashes"]
     if filename not in hashes or current_app.debug:
-        path = current_app.static_folder + "/" + filename
         try:
-            with open(path, "rb") as handle:
-                digest = hashlib.sha256(handle.read()).hexdigest()[:12]
+            data = (Path(current_app.static_folder) / filename).read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return ""
-        hashes[filename] = digest
+        hashes[filename] = hashlib.sha256(data).hexdigest()[:12]
     return hashes[filename]
 
 
