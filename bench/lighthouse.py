@@ -2,28 +2,29 @@
 
 Usage: python bench/lighthouse.py [BASE_URL]   (default http://127.0.0.1:5000)
 
-Runs ../shared/tools lighthouse.sh (mobile and desktop), weight.sh and axe.sh against a
-server you have started, e.g. with gunicorn. Needs the tools installed once with
-../shared/tools/install.sh.
+Runs ../shared/tools lighthouse.sh (mobile and desktop), weight.sh and axe.sh on every
+page the server's sitemap lists, against a server you have started, e.g. with
+gunicorn. Needs the tools installed once with ../shared/tools/install.sh.
 """
 
 import json
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 TOOLS = Path(__file__).resolve().parents[2] / "shared" / "tools"
-PAGES = [
-    "/",
-    "/blog/",
-    "/blog/medical-benefits-of-botox",
-    "/treatments/",
-    "/treatments/botox-chronic-migraine",
-    "/treatments/laser-hair-removal",
-    "/consultation",
-    "/privacy",
-]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def sitemap_paths(base: str) -> list[str]:
+    """Every page the sitemap lists, as paths on the server being measured."""
+    with urllib.request.urlopen(f"{base}/sitemap.xml", timeout=10) as response:
+        root = ElementTree.fromstring(response.read())
+    locations = root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    return [urlsplit(loc.text).path for loc in locations]
 
 
 def run(script: str, *args: str) -> dict:
@@ -48,7 +49,7 @@ def main() -> None:
     )
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
-    for path in PAGES:
+    for path in sitemap_paths(base):
         url = base + path
         weight = run("weight.sh", url)
         axe = run("axe.sh", url)

@@ -18,6 +18,21 @@ from clinic.extensions import db
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
+# One page of each kind the public sees, for the tests that visit them all
+# (test_search_engines checks it against the sitemap, so it cannot fall behind).
+PAGE_KINDS = [
+    "/",
+    "/blog/",
+    "/blog/medical-benefits-of-botox",
+    "/treatments/",
+    "/treatments/botox-chronic-migraine",
+    "/treatments/laser-hair-removal",
+    "/consultation",
+    "/consultation/thanks",
+    "/privacy",
+    "/no-such-page",
+]
+
 
 @pytest.fixture
 def make_app(tmp_path):

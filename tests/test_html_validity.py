@@ -8,20 +8,8 @@ from pathlib import Path
 import pytest
 
 from clinic import ROOT
-from tests.conftest import submit
+from tests.conftest import PAGE_KINDS, submit
 
-PAGES = [
-    "/",
-    "/blog/",
-    "/blog/medical-benefits-of-botox",
-    "/treatments/",
-    "/treatments/botox-chronic-migraine",
-    "/treatments/laser-hair-removal",
-    "/consultation",
-    "/consultation/thanks",
-    "/privacy",
-    "/no-such-page",
-]
 DEFAULT_JAR = ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
 
 
@@ -43,7 +31,7 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
     vnu_jar, client, tmp_path
 ):
     files = []
-    for n, path in enumerate(PAGES):
+    for n, path in enumerate(PAGE_KINDS):
         files.append(tmp_path / f"page{n}.html")
         files[-1].write_text(client.get(path).text)
     files.append(tmp_path / "form-errors.html")

@@ -67,3 +67,17 @@ def test_site_url_setting_drives_every_absolute_url(make_app):
         in client.get("/robots.txt").text
     )
     assert "https://clinic.example.com/blog/" in client.get("/sitemap.xml").text
+
+
+def test_the_page_kinds_the_tests_visit_cover_every_kind_in_the_sitemap(client):
+    from tests.conftest import PAGE_KINDS
+
+    def kind(path: str) -> str:
+        parts = path.strip("/").split("/")
+        return parts[0] + ("/*" if len(parts) > 1 else "")
+
+    listed = {
+        kind(url.removeprefix("http://127.0.0.1:5000"))
+        for url in sitemap_locations(client)
+    }
+    assert listed <= {kind(path) for path in PAGE_KINDS}

@@ -7,20 +7,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Lead
-from tests.conftest import next_open_day
-
-PUBLIC_PAGES = [
-    "/",
-    "/blog/",
-    "/blog/medical-benefits-of-botox",
-    "/treatments/",
-    "/treatments/botox-chronic-migraine",
-    "/treatments/laser-hair-removal",
-    "/consultation",
-    "/consultation/thanks",
-    "/privacy",
-    "/no-such-page",
-]
+from tests.conftest import PAGE_KINDS, next_open_day
 
 
 def tab_to(page, element_id: str) -> None:
@@ -102,7 +89,7 @@ def test_phone_visitor_reaches_the_form_from_a_treatment(open_page, live_app):
     assert width <= 375  # nothing forces sideways scrolling on a phone
 
 
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", PAGE_KINDS)
 def test_public_page_has_no_accessibility_violations(open_page, path):
     page = open_page(path, bypass_csp=True)  # so the injected axe source may run
     results = Axe().run(page)
@@ -121,7 +108,7 @@ def test_form_error_state_has_no_accessibility_violations(open_page):
 def test_strict_csp_breaks_nothing_on_any_page(open_page):
     errors = []
     # The 404 page logs its own status as an error; that is the page working.
-    for path in [p for p in PUBLIC_PAGES if p != "/no-such-page"]:
+    for path in [p for p in PAGE_KINDS if p != "/no-such-page"]:
         page = open_page(path)
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.reload()
