@@ -1,6 +1,7 @@
 """Fixtures: an app from the factory with a fresh, migrated SQLite file per test,
 real SMTP servers on 127.0.0.1, and helpers that fill the consultation form."""
 
+import os
 import re
 import socket
 import threading
@@ -11,12 +12,14 @@ import html5lib
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from clinic import create_app
 from clinic.extensions import db
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# The suite runs on a fresh SQLite file per test, or on this PostgreSQL database.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 # One page of each kind the public sees, for the tests that visit them all
 # (test_search_engines checks it against the sitemap, so it cannot fall behind).
@@ -36,13 +39,16 @@ PAGE_KINDS = [
 
 @pytest.fixture
 def make_app(tmp_path):
-    """Build an app on a throwaway instance folder, overriding the test mapping."""
+    """Build an app on a throwaway instance folder, overriding the test mapping;
+    close its database connections afterwards."""
+    apps = []
 
     def build(**overrides):
         settings = {
             "TESTING": True,
             "SECRET_KEY": TEST_SECRET,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
+            or f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
             "BOOKING_MIN_SECONDS": 0,
             "RATELIMIT_ENABLED": False,
             "OUTBOX_SEND_IN_BACKGROUND": False,
@@ -50,11 +56,21 @@ def make_app(tmp_path):
         }
         settings.update(overrides)
         app = create_app(settings, instance_path=tmp_path / "instance")
+        apps.append(app)
         with app.app_context():
+            if TEST_DATABASE_URL and len(apps) == 1:
+                # One shared server database: start each test on an empty schema.
+                with db.engine.begin() as conn:
+                    conn.execute(
+                        text("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                    )
             upgrade()
         return app
 
-    return build
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(app, tmp_path):
         from clinic.extensions import db
 
         # Point the engine at a file in a folder that does not exist.
+        db.engines[None].dispose()
         db.engines[None] = db.create_engine(
             f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"
         )
