@@ -22,7 +22,7 @@ from clinic import ROOT
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox.background import kick
-from clinic.outbox.delivery import claim, now_utc, send_due
+from clinic.outbox.delivery import claim_next, now_utc, send_due
 from tests.conftest import TEST_SECRET, Inbox, all_rows, submit
 
 
@@ -167,8 +167,8 @@ def test_email_whose_sender_died_mid_send_is_retried_after_the_lease(mail_app, s
     submit(app.test_client())
     t0 = now_utc()
     with app.app_context():
-        first = db.session.scalar(select(OutboxEmail.id).order_by(OutboxEmail.id))
-        assert claim(first, t0)  # a sender takes the lease ... and dies here
+        first = claim_next(t0)  # a sender takes the lease ... and dies here
+        assert first is not None
     assert run_send(app, now=t0 + timedelta(seconds=60)).sent == 1  # only the other one
     later = run_send(app, now=t0 + timedelta(seconds=121))
     assert later.sent == 1
@@ -182,9 +182,11 @@ def test_two_senders_cannot_claim_the_same_email(mail_app):
     submit(app.test_client())
     t0 = now_utc()
     with app.app_context():
-        email_id = db.session.scalar(select(OutboxEmail.id))
-        assert claim(email_id, t0)
-        assert not claim(email_id, t0 + timedelta(seconds=1))
+        first = claim_next(t0)
+        second = claim_next(t0 + timedelta(seconds=1))
+        third = claim_next(t0 + timedelta(seconds=2))
+    assert first is not None and second is not None and first != second
+    assert third is None  # both emails are leased
 
 
 def test_back_off_grows_and_gives_up_after_max_attempts(mail_app):
@@ -393,3 +395,19 @@ def test_sender_killed_mid_send_is_replaced_after_the_lease(mail_app, smtp_port)
         assert {m["Message-ID"].strip() for m in clinic_copies} == {first.message_id}
     finally:
         controller.stop()
+
+
+def test_two_senders_at_once_deliver_each_email_exactly_once(mail_app, smtp, smtp_port):
+    app = mail_app()
+    client = app.test_client()
+    for n in range(15):
+        submit(client, email=f"patient{n}@example.com")
+    senders = [outbox_command(app, smtp_port, "send") for _ in range(2)]
+    outputs = [sender.communicate(timeout=60)[0] for sender in senders]
+    assert all(sender.returncode == 0 for sender in senders), outputs
+    ids = [parsed(e)["Message-ID"].strip() for e in smtp.envelopes]
+    assert len(ids) == 30 and len(set(ids)) == 30, outputs  # none twice, none lost
+    assert {r.status for r in rows(app)} == {"sent"}
+    assert {r.attempts for r in rows(app)} == {1}
+    # Each sender reports what it sent: a double claim would push the sum past 30.
+    assert sum(int(out.split(" sent")[0]) for out in outputs) == 30

@@ -40,32 +40,41 @@ def send_due(now: datetime | None = None, ignore_backoff: bool = False) -> Repor
     """Deliver every email that is due now, each claimed before it is sent."""
     now = now or now_utc()
     report = Report()
-    ids = db.session.scalars(
-        select(OutboxEmail.id)
-        .where(claimable(now, ignore_backoff))
-        .order_by(OutboxEmail.id)
-        .limit(BATCH)
-    ).all()
-    db.session.commit()  # release SQLite's write lock before the slow part
-    for email_id in ids:
-        if claim(email_id, now, ignore_backoff):
-            if deliver(email_id, now):
-                report.sent += 1
-            else:
-                report.failed += 1
+    for _ in range(BATCH):
+        email_id = claim_next(now, ignore_backoff)
+        if email_id is None:
+            break
+        if deliver(email_id, now):
+            report.sent += 1
+        else:
+            report.failed += 1
     return report
 
 
-def claim(email_id: int, now: datetime, ignore_backoff: bool = False) -> bool:
-    """Take the lease on one email; False when another sender got there first."""
-    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-    result = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email_id, claimable(now, ignore_backoff))
-        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+def claim_next(now: datetime, ignore_backoff: bool = False) -> int | None:
+    """Take the lease on the oldest due email nobody holds; None when none is left.
+
+    One email at a time, so a lease never has to outlast more than one delivery. On
+    PostgreSQL, senders skip rows another sender is claiming (FOR UPDATE SKIP
+    LOCKED); SQLite lets one writer in at a time anyway.
+    """
+    pick = (
+        select(OutboxEmail.id)
+        .where(claimable(now, ignore_backoff))
+        .order_by(OutboxEmail.id)
+        .limit(1)
     )
-    db.session.commit()
-    return result.rowcount == 1
+    if db.engine.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    email_id = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == pick.scalar_subquery())
+        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+        .returning(OutboxEmail.id)
+    ).scalar_one_or_none()
+    db.session.commit()  # release the lock before the slow part
+    return email_id
 
 
 def deliver(email_id: int, now: datetime) -> bool:
