@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic import (
+    backup,  # noqa: F401 - adds `flask db backup`
     config,
     errors,
     extensions,
