@@ -97,3 +97,21 @@ def test_wsgi_module_exposes_the_app(monkeypatch):
 
     importlib.reload(wsgi)
     assert wsgi.app.name == "clinic"
+
+
+def test_gunicorn_config_loads_the_app(monkeypatch):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(__import__("os").environ, FLASK_SECRET_KEY=TEST_SECRET)
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [gunicorn, "--check-config", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr

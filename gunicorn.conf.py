@@ -1,0 +1,18 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# One worker per core measured best on SQLite (bench/submit.py); on PostgreSQL more
+# may help: set WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+timeout = 30
+graceful_timeout = 30
+keepalive = 2
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+# nginx on the same machine sets X-Forwarded-*; the app trusts TRUSTED_PROXIES hops.
+forwarded_allow_ips = "127.0.0.1"
+accesslog = "-"
+errorlog = "-"
