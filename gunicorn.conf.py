@@ -14,5 +14,5 @@ max_requests = 5000
 max_requests_jitter = 500
 # nginx on the same machine sets X-Forwarded-*; the app trusts TRUSTED_PROXIES hops.
 forwarded_allow_ips = "127.0.0.1"
-accesslog = "-"
+# nginx keeps the access log; gunicorn logs errors only.
 errorlog = "-"

@@ -1,0 +1,145 @@
+"""Public-page throughput against the framework floor.
+
+Usage: python bench/pages.py [-d 5] [-c 20] [--workers 2]
+
+Starts the app under gunicorn, captures every page its sitemap lists (as a browser
+asking for gzip gets it), then starts the floor (bench/floor_app.py: a bare Flask
+app returning those same bytes and headers from memory) under the same gunicorn
+settings, and measures both with wrk (Debian package). Target (DESIGN.md): the app
+serves each page at no less than 0.8x the floor's requests per second.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+ROOT = Path(__file__).resolve().parent.parent
+KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary")
+
+
+def start(module: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            module,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/").close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{module} did not start")
+
+
+def capture(base: str) -> dict:
+    with urllib.request.urlopen(f"{base}/sitemap.xml") as response:
+        root = ElementTree.fromstring(response.read())
+    paths = [urlsplit(loc.text).path for loc in root.iter() if loc.tag.endswith("loc")]
+    pages = {}
+    for path in paths:
+        request = urllib.request.Request(
+            base + path, headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request) as response:
+            headers = {k: v for k, v in response.headers.items() if k in KEPT_HEADERS}
+            pages[path] = {"body": response.read().hex(), "headers": headers}
+    return pages
+
+
+def requests_per_second(base: str, path: str, seconds: int, connections: int) -> float:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "-H",
+            "Accept-Encoding: gzip",
+            base + path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", type=int, default=5, help="seconds per page and server")
+    parser.add_argument("-c", type=int, default=20, help="concurrent connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+    command = [Path(__file__).name, *sys.argv[1:]]
+    print("$ python bench/" + " ".join(shlex.quote(a) for a in command))
+    if shutil.which("wrk") is None:
+        sys.exit("bench/pages.py needs wrk: apt-get install wrk")
+
+    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    env = os.environ | {
+        "FLASK_SECRET_KEY": secrets.token_hex(32),
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/clinic.sqlite3",
+        "FLOOR_PAGES": str(work / "pages.json"),
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    app_port, floor_port = 8751, 8752
+    app_server = start("wsgi:app", app_port, args.workers, env)
+    try:
+        app_base = f"http://127.0.0.1:{app_port}"
+        pages = capture(app_base)
+        (work / "pages.json").write_text(json.dumps(pages))
+        floor_server = start("floor_app:app", floor_port, args.workers, env)
+        try:
+            rows = []
+            for path in pages:
+                ours = requests_per_second(app_base, path, args.d, args.c)
+                floor = requests_per_second(
+                    f"http://127.0.0.1:{floor_port}", path, args.d, args.c
+                )
+                rows.append((path, ours, floor))
+        finally:
+            floor_server.terminate()
+    finally:
+        app_server.terminate()
+
+    print(
+        f"gunicorn workers: {args.workers}, wrk: {args.c} connections, "
+        f"{args.d} s per page, Accept-Encoding: gzip"
+    )
+    print(f"| {'page':38} | {'app req/s':>9} | {'floor req/s':>11} | ratio |")
+    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 13}|-------|")
+    for path, ours, floor in rows:
+        print(f"| {path:38} | {ours:9.0f} | {floor:11.0f} | {ours / floor:5.2f} |")
+    worst = min(ours / floor for _, ours, floor in rows)
+    print(f"RESULT: lowest ratio {worst:.2f} (target at least 0.80)")
+    return 0 if worst >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
