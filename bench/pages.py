@@ -38,6 +38,8 @@ def start(module: str, port: int, workers: int, env: dict) -> subprocess.Popen:
             str(workers),
             "-b",
             f"127.0.0.1:{port}",
+            "--max-requests",
+            "0",  # gunicorn.conf.py recycles workers; measure a steady state
             "--log-level",
             "warning",
             module,

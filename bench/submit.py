@@ -126,6 +126,8 @@ def start_server(args, database: str, smtp_port: int, port: int) -> subprocess.P
             f"127.0.0.1:{port}",
             "--workers",
             str(args.workers),
+            "--max-requests",
+            "0",  # gunicorn.conf.py recycles workers; measure a steady state
             "--log-level",
             "warning",
             "wsgi:app",
