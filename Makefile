@@ -10,6 +10,7 @@ PORT ?= 5000
 
 run: $(VENV)/.runtime
 	$(FLASK) --debug db upgrade
+	$(FLASK) --debug staff bootstrap
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev

@@ -19,6 +19,8 @@ from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
 from clinic.outbox.cli import outbox_cli
 from clinic.pages import bp as pages_bp
+from clinic.staff import bp as staff_bp
+from clinic.staff.cli import staff_cli
 from clinic.treatments import bp as treatments_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +48,14 @@ def create_app(
     errors.register(app)
     security.register(app)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(staff_cli)
     trust_proxies(app)
     return app
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature; registering one loads its content."""
-    for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp):
+    for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp, staff_bp):
         app.register_blueprint(blueprint)
 
 

@@ -46,6 +46,15 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
 
+# Staff area.
+STAFF_IDLE_MINUTES = 30  # signed out after this long without a request
+STAFF_SESSION_HOURS = 12  # and after a working day, whatever the activity
+STAFF_SIGN_IN_RATE_LIMIT = "10 per minute; 100 per day"  # failed attempts per IP
+STAFF_LOCK_AFTER_FAILURES = 5  # failed attempts for one email within the lock time
+STAFF_LOCK_MINUTES = 15
+STAFF_LEADS_PER_PAGE = 50
+STAFF_PASSWORD_MIN_LENGTH = 12
+
 # Email: with no MAIL_SERVER, messages are written as .eml files under instance/.
 MAIL_SERVER = None
 MAIL_PORT = 587

@@ -1,4 +1,5 @@
-"""Database models shared by features: consultation leads and their outgoing emails."""
+"""Database models shared by features: consultation leads, their outgoing emails,
+the staff who work them, and the trail of what staff did."""
 
 from datetime import UTC, date, datetime
 
@@ -22,6 +23,11 @@ class Lead(db.Model):
     # The one-time token of the form that created it: a replay finds this lead.
     submission_token: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    # When staff first reported contact: the dashboard's time to first contact.
+    first_contacted_at: Mapped[datetime | None]
     is_spam: Mapped[bool] = mapped_column(default=False, index=True)
     spam_reason: Mapped[str | None] = mapped_column(String(200))
 
@@ -49,6 +55,10 @@ class Lead(db.Model):
     emails: Mapped[list["OutboxEmail"]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="OutboxEmail.id"
     )
+    notes: Mapped[list["LeadNote"]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="LeadNote.id"
+    )
+    assigned_to: Mapped["StaffUser | None"] = relationship()
 
 
 class OutboxEmail(db.Model):
@@ -70,3 +80,78 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None]
 
     lead: Mapped[Lead] = relationship(back_populates="emails")
+
+
+class StaffUser(db.Model):
+    """A member of staff who signs in to work the leads; never deleted, deactivated."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session's user id: raising it signs the account out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    # Flask-Login's user interface.
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class SignInFailure(db.Model):
+    """Recent failed sign-ins for one submitted email, known or not, so a lock-out
+    looks the same whether or not the account exists."""
+
+    __tablename__ = "sign_in_failures"
+
+    email_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failed_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+
+
+class LeadNote(db.Model):
+    """A note on a lead: added, never edited or removed (except with the lead)."""
+
+    __tablename__ = "lead_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lead: Mapped[Lead] = relationship(back_populates="notes")
+    author: Mapped[StaffUser] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Something a member of staff did. Holds no patient data, and its lead id is a
+    plain number, so the trail outlives a lead deleted on request."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    lead_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+    staff: Mapped[StaffUser | None] = relationship()

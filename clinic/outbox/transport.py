@@ -53,8 +53,21 @@ def write_file(message: Message) -> str:
     folder = Path(current_app.instance_path) / "mail"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    name = message.msgId.strip("<>").replace("@", "_").replace("/", "_")
-    path = folder / f"{stamp}-{name}.eml"
+    path = folder / f"{stamp}-{_file_name(message.msgId)}.eml"
     path.write_bytes(message.as_bytes())
     current_app.logger.warning("No MAIL_SERVER set: email written to %s", path)
     return str(path)
+
+
+def _file_name(message_id: str) -> str:
+    return message_id.strip("<>").replace("@", "_").replace("/", "_")
+
+
+def discard_files(message_id: str) -> int:
+    """Remove the files a message was written to, for a lead deleted on request."""
+    folder = Path(current_app.instance_path) / "mail"
+    removed = 0
+    for path in folder.glob(f"*-{_file_name(message_id)}.eml"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

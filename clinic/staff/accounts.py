@@ -1,0 +1,122 @@
+"""Staff accounts: creating them, signing in, and ending every session of one."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+
+from clinic.extensions import db, login_manager
+from clinic.models import StaffUser
+from clinic.staff import audit, passwords, throttle
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out, in words for a person."""
+
+
+def normalise_email(email: str) -> str:
+    try:
+        # Staff may be on an internal domain (clinic.local), so reserved names pass.
+        checked = validate_email(
+            email.strip(),
+            check_deliverability=False,
+            globally_deliverable=False,
+            test_environment=True,
+        )
+    except EmailNotValidError as error:
+        raise AccountError(f"{email!r} is not an email address: {error}") from None
+    return checked.normalized.lower()
+
+
+def find(email: str) -> StaffUser | None:
+    return db.session.scalar(
+        select(StaffUser).where(StaffUser.email == email.strip().lower())
+    )
+
+
+def create(email: str, password: str, is_admin: bool = False) -> StaffUser:
+    """Add an account, refusing a taken email or a weak password."""
+    email = normalise_email(email)
+    problem = passwords.problem_with(
+        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"]
+    )
+    if problem:
+        raise AccountError(problem)
+    if find(email):
+        raise AccountError(f"There is already an account for {email}.")
+    user = StaffUser(
+        email=email, password_hash=passwords.hash_password(password), is_admin=is_admin
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_password(user: StaffUser, password: str) -> None:
+    """Change a password and sign the account out everywhere."""
+    problem = passwords.problem_with(
+        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"]
+    )
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = passwords.hash_password(password)
+    end_sessions(user)
+
+
+def set_active(user: StaffUser, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_sessions(user)
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Make every session cookie ever issued for this account stop working."""
+    user.session_version += 1
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(StaffUser))
+
+
+@dataclass
+class SignIn:
+    user: StaffUser | None = None
+    locked_until: datetime | None = None
+
+
+def sign_in(email: str, password: str) -> SignIn:
+    """Check a sign-in, doing the same work whether or not the email has an account,
+    and count failures towards a temporary lock."""
+    now = datetime.now(UTC)
+    email = email.strip().lower()
+    locked = throttle.locked_until(email, now)
+    if locked:
+        return SignIn(locked_until=locked)
+    user = find(email)
+    matches = passwords.verify(user.password_hash if user else None, password)
+    if matches and user.active:
+        throttle.clear(email)
+        user.last_sign_in_at = now
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        audit.record("sign_in", staff_id=user.id)
+        db.session.commit()
+        return SignIn(user=user)
+    throttle.record_failure(email, now)
+    audit.record("sign_in_failed", staff_id=user.id if user else None)
+    db.session.commit()
+    return SignIn(locked_until=throttle.locked_until(email, now))
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> StaffUser | None:
+    """Find the account a session names, if it is active and the session current."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

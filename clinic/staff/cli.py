@@ -1,0 +1,108 @@
+"""`flask staff create|list|deactivate|activate|password|bootstrap`."""
+
+import secrets
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from clinic.extensions import db
+from clinic.models import StaffUser
+from clinic.staff import accounts
+
+staff_cli = AppGroup("staff", help="Manage the accounts that sign in to /staff.")
+
+
+def read_password() -> str:
+    """Ask twice at a terminal; read one line when a password is piped in."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def find_or_fail(email: str) -> StaffUser:
+    user = accounts.find(email)
+    if user is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    return user
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Allow deleting leads and managing staff.")
+def create_command(email: str, admin: bool) -> None:
+    """Add a staff account; the password comes from a prompt or stdin."""
+    try:
+        user = accounts.create(email, read_password(), is_admin=admin)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {'admin' if user.is_admin else 'staff'} account {user.email}")
+
+
+@staff_cli.command("list")
+def list_command() -> None:
+    """Show every account, its role and whether it can sign in."""
+    users = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
+    if not users:
+        click.echo("No staff accounts yet: flask --app clinic staff create EMAIL")
+    for user in users:
+        last = user.last_sign_in_at
+        click.echo(
+            f"{user.email:40} {'admin' if user.is_admin else 'staff':6} "
+            f"{'active' if user.active else 'deactivated':12} "
+            f"last sign-in {last.strftime('%Y-%m-%d %H:%M UTC') if last else 'never'}"
+        )
+
+
+@staff_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Stop an account signing in and end its sessions now."""
+    user = find_or_fail(email)
+    accounts.set_active(user, False)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; its sessions have ended.")
+
+
+@staff_cli.command("activate")
+@click.argument("email")
+def activate_command(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    user = find_or_fail(email)
+    accounts.set_active(user, True)
+    db.session.commit()
+    click.echo(f"Reactivated {user.email}.")
+
+
+@staff_cli.command("password")
+@click.argument("email")
+def password_command(email: str) -> None:
+    """Set a new password (prompt or stdin) and end the account's sessions."""
+    user = find_or_fail(email)
+    try:
+        accounts.set_password(user, read_password())
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; its sessions have ended.")
+
+
+@staff_cli.command("bootstrap")
+def bootstrap_command() -> None:
+    """In development, create a first admin when there is none and print its
+    password once. `make run` calls this."""
+    if not current_app.debug:
+        raise click.ClickException(
+            "Refusing outside development: create accounts with `staff create`."
+        )
+    if accounts.count():
+        return
+    domain = current_app.config["CLINIC_EMAIL"].rpartition("@")[2] or "example.com"
+    email, password = f"admin@{domain}", secrets.token_urlsafe(15)
+    accounts.create(email, password, is_admin=True)
+    click.echo(
+        "\nFirst admin account for development (shown only this once):\n"
+        f"  sign in at /staff/login as {email}\n"
+        f"  password: {password}\n"
+    )

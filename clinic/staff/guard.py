@@ -1,0 +1,78 @@
+"""Who may reach what in the staff area: everything is closed unless a signed-in,
+active account opens it, and some doors only for admins."""
+
+import time
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+# The only staff pages a visitor may see before signing in.
+OPEN_ENDPOINTS = {"staff.login"}
+SEEN, SINCE = "staff_seen", "staff_since"
+
+
+def safe_next(target: str | None) -> str:
+    """Return a staff path to go back to after sign-in; anything else, the list."""
+    default = url_for("staff.leads")
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
+        return default
+    return target
+
+
+def session_expired() -> str | None:
+    """Say why a signed-in session has run out ("idle" or "day"), or None."""
+    now, config = time.time(), current_app.config
+    if now - session.get(SEEN, 0) > config["STAFF_IDLE_MINUTES"] * 60:
+        return "idle"
+    if now - session.get(SINCE, 0) > config["STAFF_SESSION_HOURS"] * 3600:
+        return "day"
+    return None
+
+
+def start_session() -> None:
+    session[SEEN] = session[SINCE] = time.time()
+
+
+def require_staff() -> Response | None:
+    """Send anyone not signed in (or signed in too long ago) to the sign-in page."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    reason = None
+    if current_user.is_authenticated:
+        reason = session_expired()
+        if reason is None:
+            session[SEEN] = time.time()
+            return None
+        logout_user()
+        session.clear()
+    target = request.full_path if request.method == "GET" else None
+    args = {"next": target.rstrip("?")} if target else {}
+    if reason:
+        args["expired"] = reason
+    return redirect(url_for("staff.login", **args))
+
+
+def private_headers(response: Response) -> Response:
+    """Keep staff pages out of caches, search engines and other sites' frames."""
+    response.cache_control.no_store = True
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.vary.add("Cookie")
+    return response
+
+
+def admin_only(view):
+    """Refuse an action to staff without the admin role."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403, "Only an administrator can do this.")
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,163 @@
+"""Finding leads for staff: the vocabulary of statuses and sources, and the filters
+of the list and the export."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, not_, or_, select
+
+from clinic.extensions import db
+from clinic.models import Lead
+
+STATUSES = {
+    "new": "New",
+    "contacted": "Contacted",
+    "scheduled": "Scheduled",
+    "completed": "Completed",
+    "closed": "Closed",
+    "spam": "Spam",
+}
+# Where each status may go next. Spam leaves only through the "not spam" release,
+# which puts the lead back to new.
+NEXT_STATUSES = {
+    "new": ("contacted", "closed", "spam"),
+    "contacted": ("scheduled", "closed", "spam"),
+    "scheduled": ("completed", "contacted", "closed"),
+    "completed": ("closed",),
+    "closed": ("contacted",),
+    "spam": (),
+}
+# Statuses that mean someone reached the patient: the first one times the reply.
+CONTACTED = {"contacted", "scheduled", "completed"}
+
+SOURCES = {
+    "article": "Article",
+    "treatment": "Treatment page",
+    "home": "Home page",
+    "other": "Other",
+}
+
+
+def source_of(path: str | None) -> str:
+    """Name the kind of page a lead came from."""
+    if path and path.startswith("/blog"):
+        return "article"
+    if path and path.startswith("/treatments"):
+        return "treatment"
+    if path == "/":
+        return "home"
+    return "other"
+
+
+def _source_condition(source: str):
+    path = Lead.source_path
+    article, treatment = path.startswith("/blog"), path.startswith("/treatments")
+    home = path == "/"
+    if source == "article":
+        return article
+    if source == "treatment":
+        return treatment
+    if source == "home":
+        return home
+    return or_(path.is_(None), not_(or_(article, treatment, home)))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_condition(q: str):
+    """Every word must appear in the name, email or phone; digits also match the
+    phone however it was typed."""
+    conditions = []
+    for word in q.split():
+        pattern = f"%{_escape_like(word.lower())}%"
+        fields = [
+            func.lower(Lead.first_name).like(pattern, escape="\\"),
+            func.lower(Lead.last_name).like(pattern, escape="\\"),
+            func.lower(Lead.email).like(pattern, escape="\\"),
+        ]
+        digits = "".join(c for c in word if c.isdigit())
+        if len(digits) >= 3:
+            fields.append(Lead.phone.like(f"%{digits}%"))
+        conditions.append(or_(*fields))
+    return and_(*conditions)
+
+
+def local_day_start(day: date) -> datetime:
+    """The UTC moment a calendar day starts at the clinic."""
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+    return datetime.combine(day, time.min, zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    treatment: str = ""
+    source: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+
+    def conditions(self, with_status: bool = True) -> list:
+        found = []
+        if with_status:
+            found.append(
+                Lead.status == self.status if self.status else Lead.status != "spam"
+            )
+        if self.treatment:
+            found.append(Lead.treatment == self.treatment)
+        if self.source:
+            found.append(_source_condition(self.source))
+        if self.received_from:
+            found.append(Lead.created_at >= local_day_start(self.received_from))
+        if self.received_to:
+            end = local_day_start(self.received_to + timedelta(days=1))
+            found.append(Lead.created_at < end)
+        if self.q:
+            found.append(_search_condition(self.q))
+        return found
+
+    def query(self) -> Select:
+        """Leads matching the filters, newest first."""
+        return (
+            select(Lead)
+            .where(*self.conditions())
+            .order_by(Lead.created_at.desc(), Lead.id.desc())
+        )
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count(Lead.id)).where(*self.conditions()))
+
+    def status_counts(self) -> dict[str, int]:
+        """How many leads each status holds under the other filters."""
+        rows = db.session.execute(
+            select(Lead.status, func.count(Lead.id))
+            .where(*self.conditions(with_status=False))
+            .group_by(Lead.status)
+        )
+        counts = dict.fromkeys(STATUSES, 0) | dict(rows.all())
+        counts[""] = sum(n for status, n in counts.items() if status != "spam")
+        return counts
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments, leaving out the empty ones."""
+        args = {
+            "status": self.status,
+            "treatment": self.treatment,
+            "source": self.source,
+            "received_from": self.received_from and self.received_from.isoformat(),
+            "received_to": self.received_to and self.received_to.isoformat(),
+            "q": self.q,
+        }
+        return {name: value for name, value in args.items() if value}
+
+    def describe(self) -> str:
+        """The filters in words for the audit trail; never the search text, which
+        may be a patient's name."""
+        args = self.as_args()
+        if "q" in args:
+            args["q"] = "(a search)"
+        return ", ".join(f"{k}={v}" for k, v in args.items()) or "no filters"

@@ -1,0 +1,67 @@
+"""Locking sign-in for an email after repeated failures.
+
+Failures are counted per submitted email whether or not an account has it, so a
+lock-out looks the same for every address and tells an attacker nothing. The count
+lives in the database, so every app process and server sees the same lock.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from clinic.extensions import db
+from clinic.models import SignInFailure
+
+
+def email_key(email: str) -> str:
+    """Key the count by a digest, so the table holds no typed addresses."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def locked_until(email: str, now: datetime) -> datetime | None:
+    """When sign-in for this email opens again, or None when it is open now."""
+    row = db.session.get(SignInFailure, email_key(email))
+    if row is not None and row.locked_until and row.locked_until > now:
+        return row.locked_until
+    return None
+
+
+def record_failure(email: str, now: datetime) -> None:
+    """Count a failure in the caller's transaction, locking on the last allowed one."""
+    config = current_app.config
+    window = timedelta(minutes=config["STAFF_LOCK_MINUTES"])
+    table = SignInFailure.__table__
+    stamp = table.c.first_failed_at.type
+
+    def at(moment: datetime):
+        # Typed, so the database gets UTC whatever its session's time zone.
+        return db.literal(moment, stamp)
+
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(
+        email_key=email_key(email), failures=1, first_failed_at=now
+    )
+    # One statement, so two failures at once cannot both read the old count.
+    fresh = table.c.first_failed_at < at(now - window)
+    failures = db.case((fresh, 1), else_=table.c.failures + 1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.email_key],
+        set_={
+            "failures": failures,
+            "first_failed_at": db.case((fresh, at(now)), else_=table.c.first_failed_at),
+            "locked_until": db.case(
+                (failures >= config["STAFF_LOCK_AFTER_FAILURES"], at(now + window)),
+                else_=None,
+            ),
+        },
+    )
+    db.session.execute(statement)
+
+
+def clear(email: str) -> None:
+    db.session.execute(
+        db.delete(SignInFailure).where(SignInFailure.email_key == email_key(email))
+    )

@@ -1,0 +1,127 @@
+"""What staff do to a lead, each step committed with its audit event."""
+
+from datetime import UTC, datetime, timedelta
+from email.utils import make_msgid
+
+from flask import current_app
+from sqlalchemy import update
+
+from clinic.extensions import db
+from clinic.models import Lead, LeadNote, OutboxEmail, StaffUser
+from clinic.outbox import transport
+from clinic.outbox.queue import enqueue_lead_emails
+from clinic.staff import audit
+from clinic.staff.leads import CONTACTED, NEXT_STATUSES, STATUSES
+
+# A note repeated by its author within this time is a double click, not a new note.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+class Conflict(Exception):
+    """The lead changed since the page was shown; the message says how."""
+
+
+def change_status(lead: Lead, new: str, shown: str) -> bool:
+    """Move a lead along the workflow, unless someone else moved it meanwhile;
+    False when it already had that status (a second click)."""
+    if lead.status == new:
+        return False
+    if new not in NEXT_STATUSES.get(shown, ()):
+        raise Conflict(
+            f"A {STATUSES.get(shown, 'unknown').lower()} lead cannot become "
+            f"{STATUSES.get(new, 'that').lower()}."
+        )
+    values = {"status": new}
+    if new in CONTACTED and lead.first_contacted_at is None:
+        values["first_contacted_at"] = datetime.now(UTC)
+    # Compare and set in one statement: two people clicking at once cannot both win.
+    changed = db.session.execute(
+        update(Lead).where(Lead.id == lead.id, Lead.status == shown).values(**values)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        raise Conflict("Someone else changed this lead's status; here it is now.")
+    audit.record("status", lead.id, f"{shown} → {new}")
+    db.session.commit()
+    return True
+
+
+def assign(lead: Lead, staff: StaffUser | None) -> None:
+    before = lead.assigned_to.email if lead.assigned_to else "nobody"
+    lead.assigned_to = staff
+    audit.record("assign", lead.id, f"{before} → {staff.email if staff else 'nobody'}")
+    db.session.commit()
+
+
+def add_note(lead: Lead, author: StaffUser, body: str) -> bool:
+    """Append a note; False when it repeats the author's last one from a moment ago
+    (a double click or a resent form)."""
+    body, now = body.strip(), datetime.now(UTC)
+    last = lead.notes[-1] if lead.notes else None
+    if (
+        last
+        and last.author_id == author.id
+        and last.body == body
+        and now - last.created_at < REPEAT_WINDOW
+    ):
+        return False
+    db.session.add(LeadNote(lead=lead, author=author, body=body, created_at=now))
+    # The note's text stays with the lead; the trail only says one was written.
+    audit.record("note", lead.id)
+    db.session.commit()
+    return True
+
+
+def release_from_spam(lead: Lead) -> None:
+    """Put a lead wrongly taken for spam back among the new ones and send the emails
+    it was owed."""
+    if lead.status != "spam":
+        raise Conflict("This lead is not marked as spam.")
+    lead.status, lead.is_spam = "new", False
+    if not lead.emails:
+        enqueue_lead_emails(lead.id)
+    audit.record("release", lead.id, lead.spam_reason or "marked by staff")
+    db.session.commit()
+
+
+def send_again(lead: Lead, email: OutboxEmail) -> None:
+    """Retry an email now, or send another copy of one already delivered (once:
+    a copy still waiting is not doubled by a second click)."""
+    now = datetime.now(UTC)
+    waiting = [e for e in lead.emails if e.kind == email.kind and e.status == "pending"]
+    if email.status == "sent" and waiting:
+        return
+    if email.status == "sent":
+        copy = OutboxEmail(lead=lead, kind=email.kind, message_id=new_message_id(email))
+        db.session.add(copy)
+    else:
+        email.status, email.attempts, email.lease_until = "pending", 0, None
+        email.next_attempt_at = now
+    audit.record("resend", lead.id, f"{email.kind} (was {email.status})")
+    db.session.commit()
+
+
+def new_message_id(email: OutboxEmail) -> str:
+    domain = email.message_id.rsplit("@", 1)[-1].rstrip(">")
+    return make_msgid(email.kind, domain)
+
+
+def delete(lead: Lead) -> None:
+    """Remove a lead and everything personal about it, keeping a record that it was
+    deleted: the audit trail never held patient data."""
+    lead_id, message_ids = lead.id, [email.message_id for email in lead.emails]
+    db.session.delete(lead)
+    audit.record("delete", lead_id, "deleted on the patient's request")
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        # secure_delete has zeroed the rows in the database file; move them out of
+        # the write-ahead log too, so no copy of them stays on disk.
+        # Outside any transaction, which a checkpoint cannot run inside.
+        connection = db.engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    if not current_app.config["MAIL_SERVER"]:
+        for message_id in message_ids:
+            transport.discard_files(message_id)

@@ -1,0 +1,105 @@
+"""The CSV export: what the filters show, readable by Excel, never a formula."""
+
+import csv
+import io
+
+import pytest
+
+from clinic.models import AuditEvent
+from clinic.staff.export import neutralise
+from tests.conftest import all_rows
+from tests.staff.conftest import add_lead
+
+
+def download(client, query: str = ""):
+    answer = client.get("/staff/leads.csv" + query)
+    assert answer.status_code == 200
+    return answer
+
+
+def rows_of(answer) -> list[dict[str, str]]:
+    text = answer.data.decode("utf-8")
+    assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def test_export_is_an_attachment_in_utf8_with_a_bom(app, staff_client):
+    add_lead(app, first_name="Zoë", last_name="Nguyễn", message="Line one\nLine two")
+    answer = download(staff_client)
+    assert answer.mimetype == "text/csv"
+    assert answer.mimetype_params["charset"] == "utf-8"
+    assert answer.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert answer.cache_control.no_store
+    (row,) = rows_of(answer)
+    assert (row["First name"], row["Last name"]) == ("Zoë", "Nguyễn")
+    assert row["Message"] == "Line one\nLine two"
+    assert row["Phone"] == "'+17145550123"  # a leading + would start a formula
+    assert row["Treatment"] == "Botox for chronic migraine"
+
+
+def test_export_follows_the_current_filters(app, staff_client):
+    add_lead(app, first_name="Migraine", treatment="botox-chronic-migraine")
+    add_lead(app, first_name="Laser", treatment="laser-hair-removal")
+    add_lead(app, first_name="Spam", status="spam", is_spam=True)
+    rows = rows_of(download(staff_client, "?treatment=laser-hair-removal"))
+    assert [r["First name"] for r in rows] == ["Laser"]
+    rows = rows_of(download(staff_client))
+    assert sorted(r["First name"] for r in rows) == ["Laser", "Migraine"]
+    rows = rows_of(download(staff_client, "?status=spam"))
+    assert [r["First name"] for r in rows] == ["Spam"]
+
+
+def test_the_list_links_to_the_export_of_its_own_filters(app, staff_client):
+    add_lead(app)
+    page = staff_client.get("/staff/leads?source=article&q=ana").text
+    assert 'href="/staff/leads.csv?source=article&amp;q=ana"' in page
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+@pytest.mark.parametrize("column", ["First name", "Last name", "Message"])
+def test_formulas_are_neutralised_in_every_column(app, staff_client, payload, column):
+    fields = {
+        "First name": "first_name",
+        "Last name": "last_name",
+        "Message": "message",
+    }
+    add_lead(app, **{fields[column]: payload}, utm_campaign=payload)
+    (row,) = rows_of(download(staff_client))
+    assert row[column] == "'" + payload
+    assert row["UTM campaign"] == "'" + payload
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("plain", "plain"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+        ("a=b", "a=b"),
+        ("=1", "'=1"),
+        ("-", "'-"),
+    ],
+)
+def test_neutralise_leaves_ordinary_cells_alone(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_each_export_is_in_the_audit_trail_without_patient_data(app, staff_client):
+    add_lead(app)
+    download(staff_client, "?q=García&source=article")
+    (event,) = [e for e in all_rows(app, AuditEvent) if e.action == "export"]
+    assert event.detail == "0 leads; source=article, q=(a search)"
+    assert "García" not in event.detail
