@@ -1,6 +1,7 @@
 """Safe, non-secret defaults, and the order in which configuration is layered."""
 
 import secrets
+from pathlib import Path
 
 from flask import Flask
 
@@ -110,8 +111,16 @@ def _settle_secret_key(app: Flask) -> None:
         return
     if not (app.debug or app.testing):
         raise RuntimeError(SECRET_KEY_HELP)
-    # Development only: sessions simply do not survive a restart.
-    app.config["SECRET_KEY"] = secrets.token_hex(32)
+    if app.testing:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    # Development only: a key made once and kept in the instance folder (which is
+    # never committed), so a staff sign-in survives the reloader's restarts.
+    path = Path(app.instance_path) / "development-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
 
 
 def is_weak_secret(key: object) -> bool:

@@ -66,10 +66,15 @@ def test_production_refuses_a_missing_or_default_secret_key(instance, monkeypatc
         create_app(instance_path=instance)
 
 
-def test_development_gets_a_throwaway_secret_key(instance, monkeypatch):
+def test_development_keeps_its_own_secret_key_across_restarts(instance, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
-    app = create_app(instance_path=instance)
-    assert not is_weak_secret(app.config["SECRET_KEY"])
+    first = create_app(instance_path=instance).config["SECRET_KEY"]
+    assert not is_weak_secret(first)
+    assert create_app(instance_path=instance).config["SECRET_KEY"] == first
+    assert (instance / "development-secret-key").stat().st_mode & 0o077 == 0
+    other = instance.parent / "other"
+    other.mkdir()
+    assert create_app(instance_path=other).config["SECRET_KEY"] != first
 
 
 def test_a_bad_clinic_phone_stops_start_up(instance, monkeypatch):

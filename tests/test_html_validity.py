@@ -1,4 +1,4 @@
-"""Every public page is valid HTML by the Nu Html Checker (vnu.jar, on Java)."""
+"""Every page is valid HTML by the Nu Html Checker (vnu.jar, on Java)."""
 
 import os
 import shutil
@@ -9,6 +9,7 @@ import pytest
 
 from clinic import ROOT
 from tests.conftest import PAGE_KINDS, submit
+from tests.staff.conftest import ADMIN, add_lead, create_account, csrf_token, sign_in
 
 DEFAULT_JAR = ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -36,6 +37,36 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
         files[-1].write_text(client.get(path).text)
     files.append(tmp_path / "form-errors.html")
     files[-1].write_text(submit(client, email="bad", consent=None).text)
+    assert_valid(vnu_jar, files)
+
+
+def test_every_staff_page_and_its_error_states_are_valid_html(
+    vnu_jar, app, client, tmp_path
+):
+    create_account(app, ADMIN, admin=True)
+    lead_id = add_lead(app, message="Line one\nLine <two>", source_path="/blog/x")
+    pages = {"login-error": sign_in(client, ADMIN, "wrong password!").text}
+    sign_in(client, ADMIN)
+    for path in (
+        "/staff/leads",
+        f"/staff/leads/{lead_id}",
+        "/staff/activity",
+        "/staff/team",
+        "/staff/leads?received_from=nonsense",
+    ):
+        pages[path] = client.get(path).text
+    token = csrf_token(pages["/staff/leads"])
+    pages["note-error"] = client.post(
+        f"/staff/leads/{lead_id}/notes", data={"csrf_token": token, "body": ""}
+    ).text
+    files = []
+    for n, text in enumerate(pages.values()):
+        files.append(tmp_path / f"staff{n}.html")
+        files[-1].write_text(text)
+    assert_valid(vnu_jar, files)
+
+
+def assert_valid(vnu_jar: Path, files: list[Path]) -> None:
     result = subprocess.run(
         [
             "java",

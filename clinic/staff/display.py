@@ -16,6 +16,11 @@ def local(moment: datetime) -> str:
     return moment.astimezone(zone).strftime("%a %-d %b %Y, %H:%M")
 
 
+def stamp(moment: datetime) -> str:
+    """A moment for a datetime attribute: whole seconds, as HTML allows."""
+    return moment.isoformat(timespec="seconds")
+
+
 def phone(number: str) -> str:
     """An E.164 number the way people in the clinic's country write it."""
     try:
@@ -46,6 +51,7 @@ def helpers() -> dict:
         "actions": audit.ACTIONS,
         "source_of": source_of,
         "local": local,
+        "stamp": stamp,
         "phone": phone,
         "treatment_title": treatment_title,
         "duration": dashboard.duration,

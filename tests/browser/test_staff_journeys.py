@@ -1,0 +1,128 @@
+"""What the front desk does, clicked in Chromium: sign in, work a lead, export,
+sign out; and every staff page checked by axe under the strict CSP."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from clinic.models import Lead, LeadNote
+from tests.conftest import all_rows
+from tests.staff.conftest import ADMIN, PASSWORD, STAFF, add_lead, create_account
+
+
+def sign_in_with_keyboard(page, email: str) -> None:
+    page.locator("#email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+
+@pytest.fixture
+def desk(live_app):
+    create_account(live_app, STAFF)
+    create_account(live_app, ADMIN, admin=True)
+    add_lead(live_app, first_name="Older", email="older@example.com")
+    return add_lead(
+        live_app,
+        first_name="Zoë",
+        last_name="Núñez",
+        email="zoe@example.com",
+        source_path="/blog/medical-benefits-of-botox",
+        message="<b>not bold</b> & migraines",
+    )
+
+
+def test_front_desk_works_a_lead_exports_and_signs_out(open_page, live_app, desk):
+    page = open_page("/staff/leads")
+    expect(page).to_have_url(
+        f"{live_app.config['LIVE_URL']}/staff/login?next=/staff/leads"
+    )
+    sign_in_with_keyboard(page, STAFF)
+    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
+    newest = page.locator("table.leads tbody tr").first
+    expect(newest).to_have_class("status-row-new")
+    newest.get_by_role("link", name="Zoë Núñez").click()
+
+    expect(page.get_by_text("<b>not bold</b> & migraines")).to_be_visible()
+    page.get_by_role("button", name="Contacted").click()
+    expect(page.get_by_role("status")).to_contain_text("Status changed to contacted.")
+    page.get_by_label("Assigned to").select_option(label=STAFF)
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Assigned to {STAFF}.")
+    page.get_by_label("Add a note").fill("Called back, booking Tuesday.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".notes")).to_contain_text("Called back, booking Tuesday.")
+
+    page.get_by_role("link", name="All leads").click()
+    page.get_by_role("link", name="Contacted 1").click()
+    expect(page.locator("table.leads tbody tr")).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export these 1 to CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff") and "Núñez" in text and "Older" not in text
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    page.go_back()
+    page.reload()
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+
+    (lead,) = [lead for lead in all_rows(live_app, Lead) if lead.id == desk]
+    assert lead.status == "contacted" and lead.assigned_to_id is not None
+    assert [note.body for note in all_rows(live_app, LeadNote)] == [
+        "Called back, booking Tuesday."
+    ]
+
+
+def test_a_wrong_password_shows_the_message_and_keeps_the_email(open_page, desk):
+    page = open_page("/staff/login")
+    page.get_by_label("Email address").fill(STAFF)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match an active account")
+    expect(page.get_by_label("Email address")).to_have_value(STAFF)
+    expect(page.get_by_label("Password")).to_have_value("")
+
+
+STAFF_PAGES = ["/staff/leads", "/staff/leads/{lead}", "/staff/activity", "/staff/team"]
+
+
+@pytest.mark.parametrize("path", ["/staff/login", *STAFF_PAGES])
+def test_staff_page_has_no_accessibility_violations(open_page, desk, path):
+    page = open_page("/staff/login", bypass_csp=True)
+    if path != "/staff/login":
+        sign_in_with_keyboard(page, ADMIN)
+        expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
+        page.goto(page.url.split("/staff/")[0] + path.format(lead=desk))
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.foreign_requests == []
+
+
+def test_sign_in_error_state_has_no_accessibility_violations(open_page, desk):
+    page = open_page("/staff/login", bypass_csp=True)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_strict_csp_breaks_nothing_in_the_staff_area(open_page, desk):
+    errors = []
+    page = open_page("/staff/login")
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    sign_in_with_keyboard(page, ADMIN)
+    for path in STAFF_PAGES:
+        page.goto(page.url.split("/staff/")[0] + path.format(lead=desk))
+    assert errors == []
+
+
+def test_the_list_fits_a_phone_without_the_page_scrolling_sideways(open_page, desk):
+    page = open_page("/staff/login", width=375, height=740)
+    sign_in_with_keyboard(page, STAFF)
+    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
