@@ -11,6 +11,7 @@ from clinic import (
     errors,
     extensions,
     identity,
+    page_cache,
     security,
     static_files,
     templating,
@@ -49,6 +50,7 @@ def create_app(
     security.register(app)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(staff_cli)
+    page_cache.register(app)
     trust_proxies(app)
     return app
 

@@ -54,7 +54,10 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     mail.init_app(app)
-    login_manager.init_app(app)
+    # Flask-Login's init_app would also read the session after every request, public
+    # pages included (a cost, and `Vary: Cookie`), to manage remember-me cookies this
+    # site never issues; sessions are all it needs.
+    app.login_manager = login_manager
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine)

@@ -61,3 +61,48 @@ def test_debug_mode_renders_every_time(make_app):
     app = make_app(DEBUG=True)
     app.test_client().get("/")
     assert app.extensions.get("page_cache", {}) == {}
+
+
+def test_repeat_requests_are_answered_without_entering_flask(app, client):
+    entered = []
+    app.before_request(lambda: entered.append(1))
+    first = client.get("/treatments/", headers={"Accept-Encoding": "gzip"})
+    second = client.get(
+        "/treatments/?utm_source=x", headers={"Accept-Encoding": "gzip"}
+    )
+    assert len(entered) == 1
+    assert second.data == first.data
+    assert second.headers.to_wsgi_list() == first.headers.to_wsgi_list()
+    assert second.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    plain = client.get("/treatments/")
+    assert "Content-Encoding" not in plain.headers and len(entered) == 2
+
+
+def test_replayed_head_request_has_the_headers_and_no_body(client):
+    client.get("/privacy")
+    head = client.head("/privacy")
+    assert head.status_code == 200 and head.data == b""
+    assert int(head.headers["Content-Length"]) > 1000
+
+
+def test_revalidation_still_reaches_the_app_after_a_replay(client):
+    etag = client.get("/privacy").headers["ETag"]
+    client.get("/privacy")
+    assert client.get("/privacy", headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/", "/blog/", "/treatments/", "/privacy"])
+def test_public_pages_read_no_session_and_set_no_cookie(client, path):
+    for _ in range(2):
+        answer = client.get(path)
+        assert "Cookie" not in answer.headers.get("Vary", "")
+        assert "Set-Cookie" not in answer.headers
+
+
+def test_per_visitor_pages_are_never_replayed(app, client):
+    entered = []
+    app.before_request(lambda: entered.append(1))
+    first = client.get("/consultation")
+    second = client.get("/consultation")
+    assert len(entered) == 2
+    assert first.data != second.data  # a fresh one-time token each time

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from clinic.booking import leads, tokens
+from clinic.booking import blank_form, leads
 from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.extensions import csrf, limiter
 from clinic.outbox.background import kick
@@ -16,30 +16,30 @@ def booking_rate_limit() -> str:
     return current_app.config["BOOKING_RATE_LIMIT"]
 
 
+@bp.get("")
+def consultation():
+    """Show the request form, with a treatment chosen when the link names one."""
+    selected = request.args.get("treatment")
+    return blank_form.page(selected if selected in treatments() else "")
+
+
 # The form checks its own CSRF token, so a stale one re-renders the patient's input
 # with a message instead of answering with a bare error page.
-@bp.route("", methods=["GET", "POST"])
+@bp.post("")
 @csrf.exempt
 # Only stored requests count, so a patient correcting mistakes is never locked out.
-@limiter.limit(
-    booking_rate_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 303
-)
-def consultation():
-    """Show the request form; store a valid request and redirect to the thanks page."""
+@limiter.limit(booking_rate_limit, deduct_when=lambda r: r.status_code == 303)
+def submit():
+    """Store a valid request and redirect to the thanks page; show mistakes."""
     form = ConsultationForm(treatments())
-    if request.method == "GET":
-        if request.args.get("treatment") in treatments():
-            form.treatment.data = request.args["treatment"]
-        form.form_token.data = tokens.issue(*tokens.attribution())
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         leads.submit(form)
         kick()
         return redirect(url_for("booking.thanks"), 303)
-    status = 400 if form.errors else 200
     first, last = bookable_range()
     return render_template(
         "booking/consultation.html", form=form, first_date=first, last_date=last
-    ), status
+    ), 400
 
 
 @bp.get("/thanks")

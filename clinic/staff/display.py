@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask import current_app
+from flask_login import current_user
 
 from clinic.staff import audit, dashboard
 from clinic.staff.leads import SOURCES, STATUSES, source_of
@@ -46,6 +47,7 @@ def treatment_title(slug: str) -> str:
 
 def helpers() -> dict:
     return {
+        "current_user": current_user,
         "statuses": STATUSES,
         "sources": SOURCES,
         "actions": audit.ACTIONS,
