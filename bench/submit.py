@@ -14,29 +14,28 @@ every acknowledged submission is stored exactly once and nothing twice.
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
-import re
-import secrets
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
-import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 
+from common import (
+    ROOT,
+    app_environment,
+    fetch_form,
+    free_port,
+    new_folder,
+    open_day,
+    start_gunicorn,
+    throwaway_database,
+)
 from sqlalchemy import create_engine, text
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKENS = re.compile(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"')
 
 
 def hanging_smtp() -> tuple[socket.socket, int]:
@@ -55,40 +54,6 @@ def hanging_smtp() -> tuple[socket.socket, int]:
     return server, server.getsockname()[1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def open_day() -> str:
-    day = date.today() + timedelta(days=8)
-    while day.weekday() == 6:
-        day += timedelta(days=1)
-    return day.isoformat()
-
-
-def fetch_form(base: str, i: int, day: str) -> str:
-    """GET the form as a browser would; return a line: cookie, tab, filled-in body."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/consultation", timeout=30).read().decode()
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    form = dict(TOKENS.findall(page)) | {
-        "first_name": "Bench",
-        "last_name": f"Client {i}",
-        "email": f"bench-{i}@example.com",
-        "phone": "(714) 555-0123",
-        "treatment": "laser-hair-removal",
-        "preferred_date": day,
-        "preferred_time": "morning",
-        "contact_method": "email",
-        "consent": "y",
-        "website": "",
-    }
-    return f"{cookie}\t{urllib.parse.urlencode(form)}\n"
-
-
 def cpu_seconds(pid: int) -> float:
     """CPU time used so far by a process and its children (the gunicorn workers)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -100,75 +65,39 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def start_server(args, database: str, smtp_port: int, port: int) -> subprocess.Popen:
-    env = os.environ | {
-        "FLASK_SECRET_KEY": secrets.token_hex(32),
-        "FLASK_SQLALCHEMY_DATABASE_URI": database,
-        "FLASK_MAIL_SERVER": "127.0.0.1",
-        "FLASK_MAIL_PORT": str(smtp_port),
-        "FLASK_MAIL_TIMEOUT": "10",
-        "FLASK_RATELIMIT_ENABLED": "false",  # one client address sends everything
-        "FLASK_BOOKING_MIN_SECONDS": "0",
-        "FLASK_SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback
-    }
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "flask", "--app", "clinic", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        [
-            bin_dir / "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--max-requests",
-            "0",  # gunicorn.conf.py recycles workers; measure a steady state
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", type=int, default=10, help="seconds of load")
     parser.add_argument("-n", type=int, default=12000, help="forms prepared")
     parser.add_argument("-c", type=int, default=20, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--database-url", help="default: a throwaway SQLite file")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to make a throwaway database on "
+        "(default: a throwaway SQLite file)",
+    )
     args = parser.parse_args()
     command = [Path(__file__).name, *sys.argv[1:]]
     print("$ python bench/" + " ".join(shlex.quote(a) for a in command))
     if shutil.which("wrk") is None:
         sys.exit("bench/submit.py needs wrk: apt-get install wrk")
 
+    folder = new_folder("bench-submit-")
+    with throwaway_database(args.database_url, folder) as database:
+        return run(args, folder, database)
+
+
+def run(args, folder: Path, database: str) -> int:
     smtp, smtp_port = hanging_smtp()
-    instance = Path(tempfile.mkdtemp(prefix="bench-submit-"))
-    database = args.database_url or f"sqlite:///{instance}/clinic.sqlite3"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args, database, smtp_port, port)
+    server = start_gunicorn(app_environment(database, smtp_port), port, args.workers)
     try:
         day = open_day()
         with ThreadPoolExecutor(8) as pool:
-            lines = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
-        data = instance / "forms.tsv"
-        data.write_text("".join(lines))
+            forms = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
+        data = folder / "forms.tsv"
+        data.write_text("".join(f"{cookie}\t{body}\n" for cookie, body in forms))
         threads = min(2, args.c)
         cpu_before = cpu_seconds(server.pid)
         run = subprocess.run(
@@ -200,13 +129,15 @@ def main() -> int:
         smtp.close()
     result = json.loads(run.stdout.split("RESULT ", 1)[1].splitlines()[0])
 
-    with create_engine(database).connect() as conn:
+    engine = create_engine(database)
+    with engine.connect() as conn:
         stored = dict(
             conn.execute(text("SELECT email, COUNT(*) FROM leads GROUP BY email")).all()
         )
         pending = conn.execute(
             text("SELECT COUNT(*) FROM outbox_emails WHERE status = 'pending'")
         ).scalar()
+    engine.dispose()
     per_thread = result["threads"]
     # Thread k holds forms k, k+T, k+2T, ...; its first `answered` were answered.
     answered = [

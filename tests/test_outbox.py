@@ -411,3 +411,56 @@ def test_two_senders_at_once_deliver_each_email_exactly_once(mail_app, smtp, smt
     assert {r.attempts for r in rows(app)} == {1}
     # Each sender reports what it sent: a double claim would push the sum past 30.
     assert sum(int(out.split(" sent")[0]) for out in outputs) == 30
+
+
+def test_send_all_tries_each_email_once_while_smtp_is_down(mail_app):
+    app = mail_app()
+    client = app.test_client()
+    for n in range(3):
+        submit(client, email=f"patient{n}@example.com")
+    result = app.test_cli_runner().invoke(args=["outbox", "send", "--all"])
+    assert "0 sent, 6 failed" in result.output
+    assert {r.attempts for r in rows(app)} == {1}
+    assert {r.status for r in rows(app)} == {"pending"}
+
+
+def test_send_delivers_everything_due_in_one_run(mail_app, smtp):
+    app = mail_app()
+    client = app.test_client()
+    for n in range(30):  # 60 emails: more than a background sender's batch
+        submit(client, email=f"patient{n}@example.com")
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert "60 sent, 0 failed" in result.output
+    assert len(smtp.envelopes) == 60
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes its time over each message."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.6)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_long_run_never_lets_a_lease_lapse_before_its_email_is_sent(
+    mail_app, smtp_port
+):
+    # Leases of one second and a server taking 0.6 s per message: a run of eight
+    # emails lasts five seconds, so leases timed from its start would lapse and the
+    # second sender would send the same emails again.
+    app = mail_app(OUTBOX_LEASE_SECONDS=1)
+    client = app.test_client()
+    for n in range(4):
+        submit(client, email=f"patient{n}@example.com")
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        first = outbox_command(app, smtp_port, "send", OUTBOX_LEASE_SECONDS="1")
+        time.sleep(2.5)
+        second = outbox_command(app, smtp_port, "send", OUTBOX_LEASE_SECONDS="1")
+        outputs = [sender.communicate(timeout=60)[0] for sender in (first, second)]
+    finally:
+        controller.stop()
+    ids = [parsed(e)["Message-ID"].strip() for e in inbox.envelopes]
+    assert len(ids) == 8 and len(set(ids)) == 8, outputs

@@ -14,8 +14,8 @@ outbox_cli = AppGroup("outbox", help="Deliver the emails leads are owed.")
 @outbox_cli.command("send")
 @click.option("--all", "ignore_backoff", is_flag=True, help="Ignore retry back-off.")
 def send_command(ignore_backoff: bool) -> None:
-    """Deliver what is due once, then exit."""
-    click.echo(str(send_due(ignore_backoff=ignore_backoff)))
+    """Try each email that is due once, then exit."""
+    click.echo(str(send_due(ignore_backoff=ignore_backoff, limit=None)))
 
 
 @outbox_cli.command("worker")

@@ -1,5 +1,6 @@
 """Delivering due outbox emails: claim with a lease, send, record, back off."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,32 +27,49 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def claimable(now: datetime, ignore_backoff: bool):
-    """The condition for a row that no live sender holds and that is due."""
+def claimable(now: datetime, ignore_backoff: bool, tried: Collection[int] = ()):
+    """The condition for a row that no live sender holds, that is due, and that this
+    run has not tried yet."""
     condition = (OutboxEmail.status == "pending") & or_(
         OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now
     )
     if not ignore_backoff:
         condition &= OutboxEmail.next_attempt_at <= now
+    if tried:
+        condition &= OutboxEmail.id.not_in(tried)
     return condition
 
 
-def send_due(now: datetime | None = None, ignore_backoff: bool = False) -> Report:
-    """Deliver every email that is due now, each claimed before it is sent."""
-    now = now or now_utc()
-    report = Report()
-    for _ in range(BATCH):
-        email_id = claim_next(now, ignore_backoff)
+def send_due(
+    now: datetime | None = None,
+    ignore_backoff: bool = False,
+    limit: int | None = BATCH,
+) -> Report:
+    """Deliver the emails that are due now (at most `limit`; None: all of them), each
+    claimed before it is sent and tried at most once per run, so ignoring back-off
+    never hammers a server that is down.
+
+    Each email's lease starts when that email is claimed: timed from the start of a
+    long run, a lease could run out before its email was even sent, and another
+    sender would send it too. `now` fixes the clock, for tests.
+    """
+    report, tried = Report(), set()
+    while limit is None or len(tried) < limit:
+        moment = now or now_utc()
+        email_id = claim_next(moment, ignore_backoff, tried)
         if email_id is None:
             break
-        if deliver(email_id, now):
+        tried.add(email_id)
+        if deliver(email_id, moment):
             report.sent += 1
         else:
             report.failed += 1
     return report
 
 
-def claim_next(now: datetime, ignore_backoff: bool = False) -> int | None:
+def claim_next(
+    now: datetime, ignore_backoff: bool = False, tried: Collection[int] = ()
+) -> int | None:
     """Take the lease on the oldest due email nobody holds; None when none is left.
 
     One email at a time, so a lease never has to outlast more than one delivery. On
@@ -60,7 +78,7 @@ def claim_next(now: datetime, ignore_backoff: bool = False) -> int | None:
     """
     pick = (
         select(OutboxEmail.id)
-        .where(claimable(now, ignore_backoff))
+        .where(claimable(now, ignore_backoff, tried))
         .order_by(OutboxEmail.id)
         .limit(1)
     )
