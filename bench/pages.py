@@ -20,12 +20,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from common import new_folder, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary")
@@ -105,16 +106,25 @@ def main() -> int:
     parser.add_argument("-d", type=int, default=5, help="seconds per page and server")
     parser.add_argument("-c", type=int, default=20, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to make a throwaway database on "
+        "(default: a throwaway SQLite file; public pages never query it)",
+    )
     args = parser.parse_args()
     command = [Path(__file__).name, *sys.argv[1:]]
     print("$ python bench/" + " ".join(shlex.quote(a) for a in command))
     if shutil.which("wrk") is None:
         sys.exit("bench/pages.py needs wrk: apt-get install wrk")
+    work = new_folder("bench-pages-")
+    with throwaway_database(args.database_url, work) as database:
+        return measure(args, work, database)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+
+def measure(args, work: Path, database: str) -> int:
     env = os.environ | {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
-        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/clinic.sqlite3",
+        "FLASK_SQLALCHEMY_DATABASE_URI": database,
         "FLOOR_PAGES": str(work / "pages.json"),
         "PYTHONPATH": str(ROOT / "bench"),
     }
@@ -135,10 +145,13 @@ def main() -> int:
                 rows.append((path, ours, floor))
         finally:
             floor_server.terminate()
+            floor_server.wait(30)
     finally:
         app_server.terminate()
+        app_server.wait(30)
 
     print(
+        f"database: {database.split(':')[0]}, "
         f"gunicorn workers: {args.workers}, wrk: {args.c} connections, "
         f"{args.d} s per page, Accept-Encoding: gzip"
     )
