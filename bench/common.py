@@ -23,6 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKENS = re.compile(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"')
 
 
+def add_database_option(parser, note: str = "") -> None:
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to make a throwaway database on "
+        f"(default: a throwaway SQLite file{note})",
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -26,6 +26,7 @@ from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 from common import (
+    add_database_option,
     app_environment,
     fetch_form,
     flask,
@@ -111,11 +112,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=2000, help="submissions")
     parser.add_argument("-c", type=int, default=50, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server to make a throwaway database on "
-        "(default: a throwaway SQLite file)",
-    )
+    add_database_option(parser)
     args = parser.parse_args()
     print("$ python bench/crash.py " + " ".join(map(shlex.quote, sys.argv[1:])))
     folder = new_folder("bench-crash-")

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from common import new_folder, throwaway_database
+from common import add_database_option, new_folder, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary")
@@ -106,11 +106,7 @@ def main() -> int:
     parser.add_argument("-d", type=int, default=5, help="seconds per page and server")
     parser.add_argument("-c", type=int, default=20, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server to make a throwaway database on "
-        "(default: a throwaway SQLite file; public pages never query it)",
-    )
+    add_database_option(parser, "; public pages never query it")
     args = parser.parse_args()
     command = [Path(__file__).name, *sys.argv[1:]]
     print("$ python bench/" + " ".join(shlex.quote(a) for a in command))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from common import (
     ROOT,
+    add_database_option,
     app_environment,
     fetch_form,
     free_port,
@@ -71,11 +72,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=12000, help="forms prepared")
     parser.add_argument("-c", type=int, default=20, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server to make a throwaway database on "
-        "(default: a throwaway SQLite file)",
-    )
+    add_database_option(parser)
     args = parser.parse_args()
     command = [Path(__file__).name, *sys.argv[1:]]
     print("$ python bench/" + " ".join(shlex.quote(a) for a in command))

@@ -59,20 +59,22 @@ def list_command() -> None:
 @click.argument("email")
 def deactivate_command(email: str) -> None:
     """Stop an account signing in and end its sessions now."""
-    user = find_or_fail(email)
-    accounts.set_active(user, False)
-    db.session.commit()
-    click.echo(f"Deactivated {user.email}; its sessions have ended.")
+    switch(email, active=False)
 
 
 @staff_cli.command("activate")
 @click.argument("email")
 def activate_command(email: str) -> None:
     """Let a deactivated account sign in again."""
+    switch(email, active=True)
+
+
+def switch(email: str, active: bool) -> None:
     user = find_or_fail(email)
-    accounts.set_active(user, True)
+    accounts.set_active(user, active)
     db.session.commit()
-    click.echo(f"Reactivated {user.email}.")
+    done = "Reactivated {}." if active else "Deactivated {}; its sessions have ended."
+    click.echo(done.format(user.email))
 
 
 @staff_cli.command("password")
