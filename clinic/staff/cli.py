@@ -105,6 +105,6 @@ def bootstrap_command() -> None:
     accounts.create(email, password, is_admin=True)
     click.echo(
         "\nFirst admin account for development (shown only this once):\n"
-        f"  sign in at /staff/login as {email}\n"
+        f"  sign in at {current_app.config['SITE_URL']}/staff/login as {email}\n"
         f"  password: {password}\n"
     )
