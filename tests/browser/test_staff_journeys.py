@@ -13,11 +13,13 @@ from tests.staff.conftest import ADMIN, PASSWORD, STAFF, add_lead, create_accoun
 
 
 def sign_in_with_keyboard(page, email: str) -> None:
+    """Sign in with the keyboard alone and wait for the lead list."""
     page.locator("#email").focus()
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
 
 
 @pytest.fixture
@@ -41,7 +43,6 @@ def test_front_desk_works_a_lead_exports_and_signs_out(open_page, live_app, desk
         f"{live_app.config['LIVE_URL']}/staff/login?next=/staff/leads"
     )
     sign_in_with_keyboard(page, STAFF)
-    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
     newest = page.locator("table.leads tbody tr").first
     expect(newest).to_have_class("status-row-new")
     newest.get_by_role("link", name="Zoë Núñez").click()
@@ -95,7 +96,6 @@ def test_staff_page_has_no_accessibility_violations(open_page, desk, path):
     page = open_page("/staff/login", bypass_csp=True)
     if path != "/staff/login":
         sign_in_with_keyboard(page, ADMIN)
-        expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
         page.goto(page.url.split("/staff/")[0] + path.format(lead=desk))
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
@@ -123,6 +123,5 @@ def test_strict_csp_breaks_nothing_in_the_staff_area(open_page, desk):
 def test_the_list_fits_a_phone_without_the_page_scrolling_sideways(open_page, desk):
     page = open_page("/staff/login", width=375, height=740)
     sign_in_with_keyboard(page, STAFF)
-    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
