@@ -5,22 +5,38 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import bindparam, insert
+from sqlalchemy import TextClause, bindparam, text
 
 from clinic.extensions import db
 from clinic.models import OutboxEmail
 
 KINDS = ("clinic_notification", "patient_ack")
 COLUMNS = ("lead_id", "kind", "message_id", "created_at", "next_attempt_at")
-# One multi-row INSERT, built once: a single round trip to a database server (a list
-# of parameters would be sent as a statement per row), compiled only the first time.
-INSERT_EMAILS = insert(OutboxEmail.__table__).values(
-    [
-        {column: bindparam(f"{column}_{row}") for column in COLUMNS}
-        | {"status": "pending", "attempts": 0}
-        for row in range(len(KINDS))
-    ]
-)
+
+
+def _insert_emails() -> TextClause:
+    """One INSERT of a row per kind, written once: a single round trip to a database
+    server (a list of parameters goes as one statement per row), and no compiling
+    per request (SQLAlchemy does not cache a multi-row VALUES construct)."""
+    table = OutboxEmail.__table__
+    rows = ", ".join(
+        "(" + ", ".join(f":{column}_{n}" for column in COLUMNS) + ", 'pending', 0)"
+        for n in range(len(KINDS))
+    )
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(COLUMNS)}, status, attempts) "
+        f"VALUES {rows}"
+    )
+    return statement.bindparams(
+        *(
+            bindparam(f"{column}_{n}", type_=table.c[column].type)
+            for column in COLUMNS
+            for n in range(len(KINDS))
+        )
+    )
+
+
+INSERT_EMAILS = _insert_emails()
 
 
 def enqueue_lead_emails(lead_id: int) -> None:
