@@ -50,6 +50,7 @@ def read_filters() -> tuple[LeadFilters, Filters]:
 
 @bp.get("/")
 def home():
+    """Send /staff/ to the lead list."""
     return redirect(url_for("staff.leads"))
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy.orm import selectinload
 
 from clinic.extensions import db
 from clinic.models import Lead
@@ -125,6 +126,7 @@ class Filters:
         return (
             select(Lead)
             .where(*self.conditions())
+            .options(selectinload(Lead.assigned_to))  # one query, not one per row
             .order_by(Lead.created_at.desc(), Lead.id.desc())
         )
 
