@@ -143,6 +143,7 @@ def run(args, folder: Path, database: str) -> int:
         for j in range(min(t["answered"], t["forms"]))
     ]
     acked = sum(t["acked"] for t in per_thread)
+    replied = sum(t["answered"] for t in per_thread)
     other = sum(t["other"] for t in per_thread)
     replays = sum(max(0, t["issued"] - t["forms"]) for t in per_thread)
     missing = sum(1 for email in answered if stored.get(email) != 1)
@@ -168,7 +169,7 @@ def run(args, folder: Path, database: str) -> int:
         f"(machine: {os.cpu_count()} cores, shared with wrk)"
     )
     print(
-        f"acknowledged (303): {acked} of {result['requests']} answered; other "
+        f"acknowledged (303): {acked} of {replied} answered; other "
         f"statuses: {other}; socket errors: {result['errors']}"
     )
     print(
