@@ -66,9 +66,8 @@ def leads():
         filters.query().limit(per_page).offset((page - 1) * per_page)
     ).all()
     audit.record("list", detail=f"{filters.describe()}; page {page}")
-    db.session.commit()
     board = dashboard.build()
-    return render_template(
+    page_html = render_template(
         "staff/leads.html",
         form=form,
         filters=filters,
@@ -81,6 +80,10 @@ def leads():
         board=board,
         chart=dashboard.chart(board),
     )
+    # Committed once the page is built: a commit expires the loaded rows, and
+    # rendering would then fetch each lead and its assignee again, one by one.
+    db.session.commit()
+    return page_html
 
 
 @bp.get("/leads.csv")
@@ -89,10 +92,11 @@ def leads_csv():
     _form, filters = read_filters()
     found = export.matching(filters)
     audit.record("export", detail=f"{len(found)} leads; {filters.describe()}")
-    db.session.commit()
+    body = "".join(export.lines(found))
+    db.session.commit()  # after the rows are written out, as for the list
     name = f"leads-{date.today().isoformat()}.csv"
     return Response(
-        "".join(export.lines(found)),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -142,9 +146,10 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
 def lead(lead_id: int):
     """Show everything about one lead, and record that it was seen."""
     found = get_lead(lead_id)
-    audit.record("view", found.id)
-    db.session.commit()
-    return render_lead(found)
+    audit.record("view", found.id)  # flushed by the history query: shown at once
+    page = render_lead(found)
+    db.session.commit()  # after rendering, as for the list
+    return page
 
 
 def back_to(lead: Lead) -> Response:

@@ -75,6 +75,16 @@ def test_the_lead_shows_its_history(app, staff_client, staff_id):
     assert "the patient sent the request" in history
 
 
+def test_the_first_view_of_a_lead_is_in_the_history_it_shows(app, staff_client):
+    lead_id = add_lead(app)
+    history = staff_client.get(f"/staff/leads/{lead_id}").text.split(
+        'id="history-title"'
+    )[1]
+    assert history.count(f"{STAFF} viewed the lead") == 1
+    views = [e for e in all_rows(app, AuditEvent) if e.action == "view"]
+    assert [e.lead_id for e in views] == [lead_id]
+
+
 def test_the_activity_page_lists_everyone_s_actions_for_admins(
     app, admin_client, staff_client, staff_id
 ):

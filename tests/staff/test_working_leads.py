@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from clinic.extensions import db
 from clinic.models import AuditEvent, Lead, LeadNote, OutboxEmail
@@ -311,6 +312,36 @@ def test_leads_are_assigned_and_unassigned(app, staff_client, staff_id):
     assert all_rows(app, Lead)[0].assigned_to_id is None
     details = [e.detail for e in all_rows(app, AuditEvent) if e.action == "assign"]
     assert details == [f"nobody → {STAFF}", f"{STAFF} → nobody"]
+
+
+def staff_queries(app, client, url: str) -> tuple[str, int]:
+    """Fetch a staff URL; return its body and how many statements read staff rows."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            body = client.get(url).text
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return body, sum("FROM staff_users" in s for s in statements)
+
+
+@pytest.mark.parametrize("url", ["/staff/leads", "/staff/leads.csv"])
+def test_the_list_reads_assignees_in_one_query_however_many(app, staff_client, url):
+    one = create_account(app, "one@clinic.test")
+    add_lead(app, assigned_to_id=one)
+    body, with_one = staff_queries(app, staff_client, url)
+    assert "one@clinic.test" in body
+    colleagues = [f"colleague{n}@clinic.test" for n in range(5)]
+    for email in colleagues:
+        add_lead(app, assigned_to_id=create_account(app, email))
+    body, with_six = staff_queries(app, staff_client, url)
+    assert all(email in body for email in colleagues)
+    assert with_six == with_one
 
 
 @pytest.mark.parametrize("assignee", ["999", "abc", "-1", "1; DROP TABLE leads"])
