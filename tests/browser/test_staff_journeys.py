@@ -120,8 +120,10 @@ def test_strict_csp_breaks_nothing_in_the_staff_area(open_page, desk):
     assert errors == []
 
 
-def test_the_list_fits_a_phone_without_the_page_scrolling_sideways(open_page, desk):
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_pages_fit_a_phone_without_scrolling_sideways(open_page, desk, path):
     page = open_page("/staff/login", width=375, height=740)
-    sign_in_with_keyboard(page, STAFF)
+    sign_in_with_keyboard(page, ADMIN)
+    page.goto(page.url.split("/staff/")[0] + path.format(lead=desk))
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
+    assert width <= 375  # wide tables scroll inside their own box instead
