@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_migrate.cli import db as db_cli
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic import (
-    backup,  # noqa: F401 - adds `flask db backup`
     config,
     errors,
     extensions,
@@ -16,11 +16,13 @@ from clinic import (
     static_files,
     templating,
 )
+from clinic.backup import backup_command
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
 from clinic.outbox.cli import outbox_cli
 from clinic.pages import bp as pages_bp
 from clinic.staff import bp as staff_bp
+from clinic.staff import passwords
 from clinic.staff.cli import staff_cli
 from clinic.treatments import bp as treatments_bp
 
@@ -30,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(
     test_config: dict | None = None, instance_path: str | None = None
 ) -> Flask:
-    """Create the app: paths, configuration, extensions, features, error pages."""
+    """Create the app: paths, configuration, extensions, features, error pages,
+    commands, and the layers in front of it."""
     app = Flask(
         __name__,
         instance_path=str(instance_path or ROOT / "instance"),
@@ -42,14 +45,14 @@ def create_app(
     app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
     config.load(app, test_config)
     extensions.init_app(app)
+    passwords.register(app)
     identity.register(app)
     templating.register(app)
     static_files.register(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(staff_cli)
+    register_commands(app)
     page_cache.register(app)
     trust_proxies(app)
     return app
@@ -59,6 +62,14 @@ def register_blueprints(app: Flask) -> None:
     """Attach each feature; registering one loads its content."""
     for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp, staff_bp):
         app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    """Add `flask outbox …`, `flask staff …` and `flask db backup`."""
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(staff_cli)
+    # Flask-Migrate's `db` group is shared by every app; adding twice is harmless.
+    db_cli.add_command(backup_command)
 
 
 def trust_proxies(app: Flask) -> None:

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from flask_migrate.cli import db as db_cli
 
 from clinic.extensions import db
 
 
-@db_cli.command("backup")
+@click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:

@@ -7,6 +7,14 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
+from clinic.vocabulary import (
+    AuditAction,
+    EmailKind,
+    EmailStatus,
+    LeadSource,
+    LeadStatus,
+    StoredAs,
+)
 
 
 def utcnow() -> datetime:
@@ -22,13 +30,14 @@ class Lead(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The one-time token of the form that created it: a replay finds this lead.
     submission_token: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status: Mapped[LeadStatus] = mapped_column(
+        StoredAs(LeadStatus, 20), default=LeadStatus.NEW, index=True
+    )
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
     # When staff first reported contact: the dashboard's time to first contact.
     first_contacted_at: Mapped[datetime | None]
-    is_spam: Mapped[bool] = mapped_column(default=False, index=True)
     spam_reason: Mapped[str | None] = mapped_column(String(200))
 
     first_name: Mapped[str] = mapped_column(String(80))
@@ -60,6 +69,25 @@ class Lead(db.Model):
     )
     assigned_to: Mapped["StaffUser | None"] = relationship()
 
+    @property
+    def is_spam(self) -> bool:
+        return self.status == LeadStatus.SPAM
+
+    @property
+    def source(self) -> LeadSource:
+        return source_of(self.source_path)
+
+
+def source_of(path: str | None) -> LeadSource:
+    """Name the kind of page a lead came from."""
+    if path and path.startswith("/blog"):
+        return LeadSource.ARTICLE
+    if path and path.startswith("/treatments"):
+        return LeadSource.TREATMENT
+    if path == "/":
+        return LeadSource.HOME
+    return LeadSource.OTHER
+
 
 class OutboxEmail(db.Model):
     """An email owed because of a lead, delivered outside the request that caused it."""
@@ -68,9 +96,11 @@ class OutboxEmail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))  # clinic_notification | patient_ack
+    kind: Mapped[EmailKind] = mapped_column(StoredAs(EmailKind, 30))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[EmailStatus] = mapped_column(
+        StoredAs(EmailStatus, 10), default=EmailStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -151,7 +181,7 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     lead_id: Mapped[int | None] = mapped_column(index=True)
-    action: Mapped[str] = mapped_column(String(30))
+    action: Mapped[AuditAction] = mapped_column(StoredAs(AuditAction, 30))
     detail: Mapped[str] = mapped_column(String(500), default="")
 
     staff: Mapped[StaffUser | None] = relationship()

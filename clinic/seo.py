@@ -2,7 +2,6 @@
 
 from flask import request
 
-from clinic.blog.articles import Article
 from clinic.identity import SCHEMA_DAYS, Clinic
 
 
@@ -48,37 +47,6 @@ def clinic_data(clinic: Clinic) -> dict:
         k: v for k, v in address.items() if v
     }
     return data
-
-
-def article_data(clinic: Clinic, article: Article) -> dict:
-    """Describe an article as a schema.org MedicalWebPage with its citations."""
-    url = absolute(clinic, f"/blog/{article.slug}")
-    return {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "@id": url,
-        "url": url,
-        "headline": article.title,
-        "name": article.title,
-        "description": article.description,
-        "datePublished": article.published.isoformat(),
-        "dateModified": article.updated.isoformat(),
-        "lastReviewed": article.last_reviewed.isoformat(),
-        "author": {"@type": "Organization", "name": article.author},
-        "reviewedBy": {"@type": "Person", "name": article.reviewed_by},
-        "publisher": {"@id": absolute(clinic, "/#clinic"), "name": clinic.name},
-        "inLanguage": "en",
-        "citation": [
-            {
-                "@type": "ScholarlyArticle",
-                "name": ref.title,
-                "url": ref.href,
-                "isPartOf": ref.journal,
-                "datePublished": str(ref.year),
-            }
-            for ref in article.references
-        ],
-    }
 
 
 def breadcrumbs(clinic: Clinic, trail: list[tuple[str, str]]) -> dict:

@@ -11,9 +11,6 @@ def register(app: Flask) -> None:
         canonical=lambda: seo.canonical(app.extensions["clinic"]),
         absolute=lambda path: seo.absolute(app.extensions["clinic"], path),
         clinic_data=lambda: seo.clinic_data(app.extensions["clinic"]),
-        article_data=lambda article: seo.article_data(
-            app.extensions["clinic"], article
-        ),
         breadcrumbs=lambda trail: seo.breadcrumbs(app.extensions["clinic"], trail),
     )
     app.jinja_env.add_extension("jinja2.ext.do")

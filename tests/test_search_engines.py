@@ -2,6 +2,9 @@
 
 from xml.etree import ElementTree
 
+from clinic.blog import articles
+from clinic.treatments import catalog
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -25,7 +28,8 @@ def test_sitemap_lists_every_public_page_with_lastmod(app, client):
         f"{site}/consultation",
         f"{site}/blog/medical-benefits-of-botox",
     }
-    expected |= {f"{site}/treatments/{slug}" for slug in app.extensions["treatments"]}
+    with app.app_context():
+        expected |= {f"{site}/treatments/{slug}" for slug in catalog.all()}
     assert set(locations) == expected
     assert all(len(lastmod) == 10 for lastmod in locations.values())
 
@@ -55,7 +59,8 @@ def test_feed_is_atom_with_one_entry_per_article(app, client):
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}updated").endswith("Z")
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == len(app.extensions["articles"])
+    with app.app_context():
+        assert len(entries) == len(articles.all())
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link == "http://127.0.0.1:5000/blog/medical-benefits-of-botox"
 

@@ -1,10 +1,12 @@
-"""The article library: Markdown files in articles/, checked at start-up."""
+"""The article library: Markdown files in articles/, checked at start-up, and the
+one way other modules read it: `all()` and `get(slug)`."""
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from flask import Flask, current_app
 from markupsafe import Markup
 
 from clinic.content import ContentError, Document, load_folder
@@ -60,6 +62,26 @@ class Article:
     @property
     def updated(self) -> date:
         return max(self.published, self.last_reviewed)
+
+
+def register(app: Flask) -> None:
+    """Load the library once, when the app is built."""
+    app.extensions["articles"] = load_articles()
+
+
+def all() -> dict[str, Article]:
+    """Every article, newest first."""
+    return current_app.extensions["articles"]
+
+
+def get(slug: str) -> Article | None:
+    return all().get(slug)
+
+
+def featured() -> Article | None:
+    """The article the home page shows: the first featured one, else the newest."""
+    library = list(all().values())
+    return next((a for a in library if a.featured), library[0] if library else None)
 
 
 def load_articles(folder: Path = ARTICLES_DIR) -> dict[str, Article]:

@@ -10,7 +10,6 @@ from flask_wtf.csrf import generate_csrf
 
 from clinic.booking import tokens
 from clinic.booking.forms import ConsultationForm, bookable_range
-from clinic.treatments.views import treatments
 
 CSRF_SLOT = "__csrf_token_for_this_visitor__"
 TOKEN_SLOT = "__form_token_for_this_visitor__"
@@ -18,7 +17,7 @@ MAX_STORED = 64  # each treatment plus none, for a day or two
 
 
 def render(selected: str, form_token: str) -> str:
-    form = ConsultationForm(treatments(), formdata=None)
+    form = ConsultationForm(formdata=None)
     form.treatment.data = selected or None
     form.form_token.data = form_token
     first, last = bookable_range()

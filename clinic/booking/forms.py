@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from clinic.booking import tokens
 from clinic.identity import DAYS
-from clinic.treatments.catalog import Treatment, by_group
+from clinic.treatments import catalog
 
 TIMES = [
     SelectChoice("morning", "Morning"),
@@ -169,13 +169,13 @@ class ConsultationForm(FlaskForm):
     website = StringField("Leave this field empty", filters=[mark_controls, strip])
     form_token = HiddenField()
 
-    def __init__(self, treatments: dict[str, Treatment], **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.treatment.choices = [
             SelectChoice("", "Choose a treatment"),
             *(
                 SelectChoice(t.slug, t.title, optgroup=group)
-                for group, items in by_group(treatments)
+                for group, items in catalog.by_group()
                 for t in items
             ),
         ]

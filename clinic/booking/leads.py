@@ -11,6 +11,8 @@ from clinic.booking.tokens import FormToken
 from clinic.extensions import db
 from clinic.models import Lead
 from clinic.outbox.queue import enqueue_lead_emails
+from clinic.pages import privacy
+from clinic.vocabulary import LeadStatus
 
 # Built once: a plain table INSERT with its values passed as parameters is compiled
 # once and reused, where the ORM would redo its bookkeeping for every request.
@@ -39,9 +41,8 @@ def submit(form: ConsultationForm) -> int:
     reason = spam_reason(form, token)
     values = {
         "submission_token": token.nonce,
-        "is_spam": reason is not None,
         "spam_reason": reason,
-        "status": "spam" if reason else "new",
+        "status": LeadStatus.SPAM if reason else LeadStatus.NEW,
         "first_name": form.first_name.data,
         "last_name": form.last_name.data,
         "email": form.email.data,
@@ -52,7 +53,7 @@ def submit(form: ConsultationForm) -> int:
         "contact_method": form.contact_method.data,
         "message": form.message.data or "",
         "consent_at": datetime.now(UTC),
-        "privacy_version": str(current_app.extensions["privacy"].meta["version"]),
+        "privacy_version": privacy.version(),
         "source_path": token.source_path,
         **token.utm,
     }

@@ -7,7 +7,7 @@ from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.extensions import csrf, limiter
 from clinic.outbox.background import kick
 from clinic.page_cache import cached_page
-from clinic.treatments.views import treatments
+from clinic.treatments import catalog
 
 bp = Blueprint("booking", __name__, url_prefix="/consultation")
 
@@ -20,7 +20,7 @@ def booking_rate_limit() -> str:
 def consultation():
     """Show the request form, with a treatment chosen when the link names one."""
     selected = request.args.get("treatment")
-    return blank_form.page(selected if selected in treatments() else "")
+    return blank_form.page(selected if catalog.get(selected) else "")
 
 
 # The form checks its own CSRF token, so a stale one re-renders the patient's input
@@ -31,7 +31,7 @@ def consultation():
 @limiter.limit(booking_rate_limit, deduct_when=lambda r: r.status_code == 303)
 def submit():
     """Store a valid request and redirect to the thanks page; show mistakes."""
-    form = ConsultationForm(treatments())
+    form = ConsultationForm()
     if form.validate_on_submit():
         leads.submit(form)
         kick()

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from clinic.extensions import db
 from clinic.models import OutboxEmail
 from clinic.outbox import messages, transport
+from clinic.vocabulary import EmailStatus
 
 BATCH = 50
 
@@ -30,7 +31,7 @@ def now_utc() -> datetime:
 def claimable(now: datetime, ignore_backoff: bool, tried: Collection[int] = ()):
     """The condition for a row that no live sender holds, that is due, and that this
     run has not tried yet."""
-    condition = (OutboxEmail.status == "pending") & or_(
+    condition = (OutboxEmail.status == EmailStatus.PENDING) & or_(
         OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now
     )
     if not ignore_backoff:
@@ -110,7 +111,7 @@ def deliver(email_id: int, now: datetime) -> bool:
         db.session.commit()
         return False
     email.status, email.sent_at, email.lease_until, email.last_error = (
-        "sent",
+        EmailStatus.SENT,
         now_utc(),
         None,
         None,
@@ -125,7 +126,7 @@ def record_failure(email: OutboxEmail, now: datetime, exc: Exception) -> None:
     email.last_error = f"{type(exc).__name__}: {exc}"[:500]
     email.lease_until = None
     if email.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-        email.status = "failed"
+        email.status = EmailStatus.FAILED
     else:
         delay = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (email.attempts - 1)
         email.next_attempt_at = now + timedelta(

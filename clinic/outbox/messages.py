@@ -7,6 +7,8 @@ from flask_mail import Message
 
 from clinic.models import OutboxEmail
 from clinic.seo import absolute
+from clinic.treatments import catalog
+from clinic.vocabulary import EmailKind
 
 # A "first name" carrying a link or an address would turn the acknowledgement into a
 # relay for spam, so such a name is not repeated.
@@ -15,8 +17,7 @@ LINKISH = re.compile(r"(://|www\.|@|\.[a-z]{2,}\b)", re.IGNORECASE)
 
 def build(email: OutboxEmail) -> Message:
     """Render the message an outbox row stands for."""
-    builder = {"clinic_notification": clinic_notification, "patient_ack": patient_ack}
-    message = builder[email.kind](email)
+    message = BUILDERS[email.kind](email)
     message.msgId = email.message_id
     return message
 
@@ -29,7 +30,7 @@ def clinic_notification(email: OutboxEmail) -> Message:
         "lead": lead,
         "details": details,
         "lead_url": absolute(clinic, f"/staff/leads/{lead.id}"),
-        "treatment": current_app.extensions["treatments"].get(lead.treatment),
+        "treatment": catalog.get(lead.treatment),
     }
     return Message(
         subject=f"New consultation request #{lead.id}",
@@ -51,3 +52,9 @@ def patient_ack(email: OutboxEmail) -> Message:
         body=render_template("email/patient_ack.txt", **context),
         html=render_template("email/patient_ack.html", **context),
     )
+
+
+BUILDERS = {
+    EmailKind.CLINIC_NOTIFICATION: clinic_notification,
+    EmailKind.PATIENT_ACK: patient_ack,
+}

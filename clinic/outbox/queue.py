@@ -9,8 +9,10 @@ from sqlalchemy import TextClause, bindparam, text
 
 from clinic.extensions import db
 from clinic.models import OutboxEmail
+from clinic.vocabulary import EmailKind, EmailStatus
 
-KINDS = ("clinic_notification", "patient_ack")
+# What every lead that is not spam is owed.
+KINDS = (EmailKind.CLINIC_NOTIFICATION, EmailKind.PATIENT_ACK)
 COLUMNS = ("lead_id", "kind", "message_id", "created_at", "next_attempt_at")
 
 
@@ -20,7 +22,7 @@ def _insert_emails() -> TextClause:
     per request (SQLAlchemy does not cache a multi-row VALUES construct)."""
     table = OutboxEmail.__table__
     rows = ", ".join(
-        "(" + ", ".join(f":{column}_{n}" for column in COLUMNS) + ", 'pending', 0)"
+        "(" + ", ".join(f":{column}_{n}" for column in COLUMNS) + ", :status, 0)"
         for n in range(len(KINDS))
     )
     statement = text(
@@ -28,11 +30,12 @@ def _insert_emails() -> TextClause:
         f"VALUES {rows}"
     )
     return statement.bindparams(
+        bindparam("status", EmailStatus.PENDING, type_=table.c.status.type),
         *(
             bindparam(f"{column}_{n}", type_=table.c[column].type)
             for column in COLUMNS
             for n in range(len(KINDS))
-        )
+        ),
     )
 
 

@@ -2,17 +2,18 @@
 
 from datetime import date
 
-from flask import current_app, url_for
+from flask import url_for
 
-from clinic.blog.views import articles
-from clinic.treatments.views import treatments
+from clinic.blog import articles
+from clinic.pages import privacy
+from clinic.treatments import catalog
 
 
 def sitemap_entries() -> list[tuple[str, date]]:
     """Return (path, last modified) for every public page; never a staff page."""
-    article_list = list(articles().values())
-    treatment_list = list(treatments().values())
-    privacy_updated = current_app.extensions["privacy"].meta["updated"]
+    article_list = list(articles.all().values())
+    treatment_list = list(catalog.all().values())
+    privacy_updated = privacy.notice().meta["updated"]
     newest_article = max((a.updated for a in article_list), default=privacy_updated)
     newest_treatment = max((t.updated for t in treatment_list), default=privacy_updated)
     newest = max(newest_article, newest_treatment, privacy_updated)

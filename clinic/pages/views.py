@@ -1,38 +1,30 @@
 """Site-wide pages: home, privacy notice, health check and search-engine files."""
 
-from pathlib import Path
-
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic.blog.views import articles
-from clinic.content import load_file
+from clinic.blog import articles
 from clinic.extensions import db
 from clinic.page_cache import cached_page
+from clinic.pages import privacy as privacy_notice
 from clinic.pages.sitemap import sitemap_entries
-from clinic.treatments.views import treatments
+from clinic.treatments import catalog
 
 bp = Blueprint("pages", __name__)
-
-PRIVACY_FILE = Path(__file__).parent / "privacy.md"
 
 
 @bp.record_once
 def load_privacy_notice(state) -> None:
-    state.app.extensions["privacy"] = load_file(PRIVACY_FILE)
+    privacy_notice.register(state.app)
 
 
 @bp.get("/")
 @cached_page
 def home():
     """Introduce the clinic with its featured article and treatments."""
-    featured_articles = [a for a in articles().values() if a.featured]
-    featured_treatments = [t for t in treatments().values() if t.featured]
     return render_template(
-        "pages/home.html",
-        article=(featured_articles or list(articles().values()) or [None])[0],
-        treatments=featured_treatments,
+        "pages/home.html", article=articles.featured(), treatments=catalog.featured()
     )
 
 
@@ -40,9 +32,7 @@ def home():
 @cached_page
 def privacy():
     """Show the privacy notice the consultation form's consent box links to."""
-    return render_template(
-        "pages/privacy.html", notice=current_app.extensions["privacy"]
-    )
+    return render_template("pages/privacy.html", notice=privacy_notice.notice())
 
 
 @bp.get("/healthz")

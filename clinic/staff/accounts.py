@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from clinic.extensions import db, login_manager
 from clinic.models import StaffUser
 from clinic.staff import audit, passwords, throttle
+from clinic.vocabulary import AuditAction
 
 
 class AccountError(ValueError):
@@ -31,6 +32,7 @@ def normalise_email(email: str) -> str:
 
 
 def find(email: str) -> StaffUser | None:
+    """The account with this email, if any."""
     return db.session.scalar(
         select(StaffUser).where(StaffUser.email == email.strip().lower())
     )
@@ -50,6 +52,8 @@ def create(email: str, password: str, is_admin: bool = False) -> StaffUser:
         email=email, password_hash=passwords.hash_password(password), is_admin=is_admin
     )
     db.session.add(user)
+    role = "admin" if is_admin else "staff"
+    audit.record(AuditAction.STAFF, detail=f"{email} created ({role})")
     db.session.commit()
     return user
 
@@ -63,12 +67,25 @@ def set_password(user: StaffUser, password: str) -> None:
         raise AccountError(problem)
     user.password_hash = passwords.hash_password(password)
     end_sessions(user)
+    audit.record(AuditAction.STAFF, detail=f"{user.email} password changed")
+    db.session.commit()
 
 
-def set_active(user: StaffUser, active: bool) -> None:
+def set_active(user: StaffUser, active: bool, by: StaffUser | None = None) -> str:
+    """Let an account sign in, or stop it and end its sessions; say what was done.
+
+    `by` is the admin doing it (None at the command line), who may not deactivate
+    their own account and so lock the clinic out of its team page.
+    """
+    if by is not None and by.id == user.id and not active:
+        raise AccountError("You cannot deactivate your own account.")
     user.active = active
     if not active:
         end_sessions(user)
+    done = f"{user.email} {'reactivated' if active else 'deactivated'}"
+    audit.record(AuditAction.STAFF, detail=done, staff_id=by.id if by else None)
+    db.session.commit()
+    return done
 
 
 def end_sessions(user: StaffUser) -> None:
@@ -76,8 +93,35 @@ def end_sessions(user: StaffUser) -> None:
     user.session_version += 1
 
 
+def sign_out(user: StaffUser) -> None:
+    """End every session of the account, recording that it signed out."""
+    end_sessions(user)
+    audit.record(AuditAction.SIGN_OUT, staff_id=user.id)
+    db.session.commit()
+
+
 def count() -> int:
     return db.session.scalar(select(func.count()).select_from(StaffUser))
+
+
+def everyone() -> list[StaffUser]:
+    """Every account, by email."""
+    return db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+
+
+def active_members() -> list[StaffUser]:
+    """The accounts that can sign in, by email: those a lead can be assigned to."""
+    return db.session.scalars(
+        select(StaffUser).where(StaffUser.active).order_by(StaffUser.email)
+    ).all()
+
+
+def get(staff_id: int) -> StaffUser | None:
+    return db.session.get(StaffUser, staff_id)
+
+
+def get_or_404(staff_id: int) -> StaffUser:
+    return db.get_or_404(StaffUser, staff_id, description="No such account.")
 
 
 @dataclass
@@ -101,11 +145,11 @@ def sign_in(email: str, password: str) -> SignIn:
         user.last_sign_in_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
-        audit.record("sign_in", staff_id=user.id)
+        audit.record(AuditAction.SIGN_IN, staff_id=user.id)
         db.session.commit()
         return SignIn(user=user)
     throttle.record_failure(email, now)
-    audit.record("sign_in_failed", staff_id=user.id if user else None)
+    audit.record(AuditAction.SIGN_IN_FAILED, staff_id=user.id if user else None)
     db.session.commit()
     return SignIn(locked_until=throttle.locked_until(email, now))
 

@@ -1,16 +1,12 @@
 """Admin pages: the activity of every member of staff, and the team's accounts."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, StaffUser
-from clinic.staff import accounts, audit
+from clinic.staff import accounts, audit, leads
+from clinic.staff.forms import ActiveForm
 from clinic.staff.guard import admin_only
 from clinic.staff.views import bp
-
-EVENTS_PER_PAGE = 100
 
 
 @bp.get("/activity")
@@ -18,28 +14,13 @@ EVENTS_PER_PAGE = 100
 def activity():
     """List what staff did, newest first, a page at a time."""
     staff_id = request.args.get("staff", type=int)
-    query = select(AuditEvent)
-    if staff_id:
-        query = query.where(AuditEvent.staff_id == staff_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // EVENTS_PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    events = db.session.scalars(
-        query.order_by(AuditEvent.id.desc())
-        .limit(EVENTS_PER_PAGE)
-        .offset((page - 1) * EVENTS_PER_PAGE)
-    ).all()
-    lead_ids = {e.lead_id for e in events if e.lead_id}
-    existing = set(db.session.scalars(select(Lead.id).where(Lead.id.in_(lead_ids))))
+    events = audit.page_of(staff_id, request.args.get("page", 1, type=int))
     return render_template(
         "staff/activity.html",
         events=events,
-        existing=existing,
-        page=page,
-        pages=pages,
-        staff=db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all(),
+        existing=leads.still_stored({e.lead_id for e in events if e.lead_id}),
+        staff=accounts.everyone(),
         staff_id=staff_id,
-        actions=audit.ACTIONS,
     )
 
 
@@ -47,10 +28,10 @@ def activity():
 @admin_only
 def team():
     """List staff accounts, with a switch to deactivate or reactivate each."""
-    members = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
     return render_template(
         "staff/team.html",
-        members=members,
+        members=accounts.everyone(),
+        switch_form=ActiveForm(),
         min_length=current_app.config["STAFF_PASSWORD_MIN_LENGTH"],
     )
 
@@ -58,14 +39,16 @@ def team():
 @bp.post("/team/<int:staff_id>/active")
 @admin_only
 def set_active(staff_id: int):
-    member = db.session.get(StaffUser, staff_id) or abort(404, "No such account.")
-    if member.id == current_user.id:
-        flash("You cannot deactivate your own account.", "error")
+    """Deactivate or reactivate an account."""
+    member = accounts.get_or_404(staff_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        flash(form.active.errors[0], "error")
         return redirect(url_for("staff.team"), 303)
-    active = request.form.get("active") == "1"
-    accounts.set_active(member, active)
-    state = "reactivated" if active else "deactivated"
-    audit.record("staff", detail=f"{member.email} {state}")
-    db.session.commit()
-    flash(f"{member.email} {state}.", "success")
+    try:
+        done = accounts.set_active(member, form.active.data == "1", by=current_user)
+    except accounts.AccountError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(f"{done}.", "success")
     return redirect(url_for("staff.team"), 303)

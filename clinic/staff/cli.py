@@ -7,7 +7,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from clinic.extensions import db
 from clinic.models import StaffUser
 from clinic.staff import accounts
 
@@ -43,7 +42,7 @@ def create_command(email: str, admin: bool) -> None:
 @staff_cli.command("list")
 def list_command() -> None:
     """Show every account, its role and whether it can sign in."""
-    users = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
+    users = accounts.everyone()
     if not users:
         click.echo("No staff accounts yet: flask --app clinic staff create EMAIL")
     for user in users:
@@ -72,7 +71,6 @@ def activate_command(email: str) -> None:
 def switch(email: str, active: bool) -> None:
     user = find_or_fail(email)
     accounts.set_active(user, active)
-    db.session.commit()
     done = "Reactivated {}." if active else "Deactivated {}; its sessions have ended."
     click.echo(done.format(user.email))
 
@@ -86,7 +84,6 @@ def password_command(email: str) -> None:
         accounts.set_password(user, read_password())
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(f"New password set for {user.email}; its sessions have ended.")
 
 

@@ -1,14 +1,14 @@
-"""How staff pages show times, phone numbers and the names of things."""
+"""How staff pages show times, phone numbers, waits and the names of things."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask import current_app
 from flask_login import current_user
 
-from clinic.staff import audit, dashboard
-from clinic.staff.leads import SOURCES, STATUSES, source_of
+from clinic.treatments import catalog
+from clinic.vocabulary import AuditAction, EmailStatus, LeadSource, LeadStatus
 
 
 def local(moment: datetime) -> str:
@@ -41,20 +41,32 @@ def phone(number: str) -> str:
 
 
 def treatment_title(slug: str) -> str:
-    found = current_app.extensions["treatments"].get(slug)
+    found = catalog.get(slug)
     return found.title if found else slug
+
+
+def duration(span: timedelta) -> str:
+    """A wait in the units a person would say: minutes, hours or days."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
 
 
 def helpers() -> dict:
     return {
         "current_user": current_user,
-        "statuses": STATUSES,
-        "sources": SOURCES,
-        "actions": audit.ACTIONS,
-        "source_of": source_of,
         "local": local,
         "stamp": stamp,
         "phone": phone,
         "treatment_title": treatment_title,
-        "duration": dashboard.duration,
+        "duration": duration,
+        "AuditAction": AuditAction,
+        "EmailStatus": EmailStatus,
+        "LeadSource": LeadSource,
+        "LeadStatus": LeadStatus,
     }

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from clinic.extensions import db
 from clinic.models import Lead
-from clinic.staff.leads import SOURCES, STATUSES, Filters, source_of
+from clinic.treatments import catalog
 
 # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
 BOM = "\ufeff"
@@ -54,7 +53,7 @@ def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
     return [
         lead.id,
         lead.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-        STATUSES.get(lead.status, lead.status),
+        lead.status.label,
         lead.first_name,
         lead.last_name,
         lead.email,
@@ -65,7 +64,7 @@ def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
         lead.contact_method,
         lead.message,
         lead.assigned_to.email if lead.assigned_to else "",
-        SOURCES[source_of(lead.source_path)],
+        lead.source.label,
         lead.source_path,
         lead.utm_source,
         lead.utm_medium,
@@ -81,7 +80,7 @@ def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
 def lines(leads: Iterable[Lead]) -> Iterator[str]:
     """Yield the CSV a line at a time, the byte-order mark first."""
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-    titles = {s: t.title for s, t in current_app.extensions["treatments"].items()}
+    titles = {s: t.title for s, t in catalog.all().items()}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -91,7 +90,3 @@ def lines(leads: Iterable[Lead]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow([neutralise(cell) for cell in row(lead, titles, zone)])
         yield buffer.getvalue()
-
-
-def matching(filters: Filters) -> list[Lead]:
-    return list(db.session.scalars(filters.query()))

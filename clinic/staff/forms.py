@@ -1,4 +1,4 @@
-"""Staff forms: sign-in, the lead filters, and the actions on one lead."""
+"""Staff forms: sign-in, the lead filters, the actions on one lead, the team switch."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,19 +21,31 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from clinic.booking.forms import NoControlCharacters, mark_controls, strip
 from clinic.staff import passwords
-from clinic.staff.leads import SOURCES, STATUSES
+from clinic.vocabulary import LeadSource, LeadStatus, Vocabulary
 
 NOTE_MAX = 5000
 
 
-def choices(names: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in names.items()]
+class StaffForm(FlaskForm):
+    """A form on a staff page, where several forms share a page: hidden inputs are
+    rendered without an id, which nothing refers to and which would repeat."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if isinstance(field.widget, HiddenInput):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
 
-class SignInForm(FlaskForm):
+def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
+    return [SelectChoice(member, member.label) for member in vocabulary]
+
+
+class SignInForm(StaffForm):
     email = StringField(
         "Email address",
         filters=[mark_controls, strip],
@@ -58,14 +70,14 @@ class LeadFilters(Form):
 
     status = SelectField(
         "Status",
-        choices=[SelectChoice("", "All but spam"), *choices(STATUSES)],
+        choices=[SelectChoice("", "All but spam"), *choices(LeadStatus)],
         validate_choice=True,
         default="",
     )
     treatment = SelectField("Treatment", default="")
     source = SelectField(
         "Source",
-        choices=[SelectChoice("", "Any source"), *choices(SOURCES)],
+        choices=[SelectChoice("", "Any source"), *choices(LeadSource)],
         default="",
     )
     received_from = DateField("Received from", validators=[Optional()])
@@ -95,17 +107,29 @@ class LeadFilters(Form):
             raise ValidationError("The end date must not be before the start date.")
 
 
-class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=choices(STATUSES))
+class ActionForm(StaffForm):
+    """A button that does one thing: only the CSRF token travels with it."""
+
+
+class StatusForm(StaffForm):
+    status = SelectField("New status", choices=choices(LeadStatus), coerce=LeadStatus)
     # The status the page showed: a change made meanwhile by someone else wins.
     current = HiddenField()
 
+    def validate_current(self, field):
+        try:
+            field.data = LeadStatus(field.data)
+        except ValueError:
+            raise ValidationError(
+                "Reload the page: it does not say the lead's status."
+            ) from None
 
-class AssignForm(FlaskForm):
+
+class AssignForm(StaffForm):
     assignee = SelectField("Assigned to", coerce=str)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(StaffForm):
     body = TextAreaField(
         "Add a note",
         filters=[mark_controls],
@@ -121,8 +145,22 @@ class NoteForm(FlaskForm):
             raise ValidationError("Write the note first.")
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(StaffForm):
     confirm = BooleanField(
         "I confirm the patient asked for their data to be deleted",
         validators=[DataRequired("Tick the box to confirm the deletion.")],
     )
+
+
+class ActiveForm(StaffForm):
+    """The team page's button: "1" lets an account sign in again, "0" stops it."""
+
+    active = SelectField(
+        "Can sign in",
+        choices=[SelectChoice("1", "Reactivate"), SelectChoice("0", "Deactivate")],
+        validate_choice=False,
+    )
+
+    def validate_active(self, field):
+        if field.data not in ("0", "1"):
+            raise ValidationError("Choose to deactivate or reactivate the account.")

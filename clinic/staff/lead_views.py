@@ -2,25 +2,16 @@
 
 from datetime import date
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, OutboxEmail, StaffUser
+from clinic.models import Lead
 from clinic.outbox.background import kick
-from clinic.staff import audit, dashboard, export, workflow
+from clinic.staff import accounts, audit, chart, dashboard, export, leads, workflow
 from clinic.staff.forms import (
+    ActionForm,
     AssignForm,
     DeleteForm,
     LeadFilters,
@@ -28,19 +19,20 @@ from clinic.staff.forms import (
     StatusForm,
 )
 from clinic.staff.guard import admin_only
-from clinic.staff.leads import NEXT_STATUSES, STATUSES, Filters
 from clinic.staff.views import bp
+from clinic.treatments import catalog
+from clinic.vocabulary import AuditAction, LeadSource, LeadStatus
 
 
-def read_filters() -> tuple[LeadFilters, Filters]:
+def read_filters() -> tuple[LeadFilters, leads.Filters]:
     """Read the list's filters from the URL, ignoring any that do not make sense."""
-    form = LeadFilters(request.args, current_app.extensions["treatments"])
+    form = LeadFilters(request.args, catalog.all())
     form.validate()
     value = {f.name: None if f.errors else f.data for f in form}
-    filters = Filters(
-        status=value["status"] or "",
+    filters = leads.Filters(
+        status=LeadStatus(value["status"]) if value["status"] else None,
         treatment=value["treatment"] or "",
-        source=value["source"] or "",
+        source=LeadSource(value["source"]) if value["source"] else None,
         received_from=value["received_from"],
         received_to=value["received_to"],
         q=value["q"] or "",
@@ -54,31 +46,21 @@ def home():
     return redirect(url_for("staff.leads"))
 
 
-@bp.get("/leads")
-def leads():
+@bp.get("/leads", endpoint="leads")
+def lead_list():
     """List leads newest first, with the filters, counts and dashboard above."""
     form, filters = read_filters()
-    per_page = current_app.config["STAFF_LEADS_PER_PAGE"]
-    total = filters.count()
-    pages = max(1, -(-total // per_page))
-    page = min(1 if form.page.errors else (form.page.data or 1), pages)
-    found = db.session.scalars(
-        filters.query().limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    audit.record("list", detail=f"{filters.describe()}; page {page}")
+    found = leads.page_of(filters, 1 if form.page.errors else (form.page.data or 1))
+    audit.record(AuditAction.LIST, detail=f"{filters.describe()}; page {found.page}")
     board = dashboard.build()
     page_html = render_template(
         "staff/leads.html",
         form=form,
         filters=filters,
         leads=found,
-        total=total,
-        page=page,
-        pages=pages,
-        per_page=per_page,
         counts=filters.status_counts(),
         board=board,
-        chart=dashboard.chart(board),
+        chart=chart.lay_out(board),
     )
     # Committed once the page is built: a commit expires the loaded rows, and
     # rendering would then fetch each lead and its assignee again, one by one.
@@ -90,8 +72,8 @@ def leads():
 def leads_csv():
     """Download the leads the current filters show, all pages of them."""
     _form, filters = read_filters()
-    found = export.matching(filters)
-    audit.record("export", detail=f"{len(found)} leads; {filters.describe()}")
+    found = leads.matching(filters)
+    audit.record(AuditAction.EXPORT, detail=f"{len(found)} leads; {filters.describe()}")
     body = "".join(export.lines(found))
     db.session.commit()  # after the rows are written out, as for the list
     name = f"leads-{date.today().isoformat()}.csv"
@@ -102,18 +84,11 @@ def leads_csv():
     )
 
 
-def get_lead(lead_id: int) -> Lead:
-    return db.session.get(Lead, lead_id) or abort(404, "There is no such lead.")
-
-
 def assignee_choices() -> list[SelectChoice]:
     """Nobody, or any active member of staff."""
-    staff = db.session.scalars(
-        select(StaffUser).where(StaffUser.active).order_by(StaffUser.email)
-    )
     return [
         SelectChoice("", "Nobody"),
-        *(SelectChoice(str(s.id), s.email) for s in staff),
+        *(SelectChoice(str(s.id), s.email) for s in accounts.active_members()),
     ]
 
 
@@ -123,21 +98,16 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         formdata=None, assignee=str(lead.assigned_to_id or "")
     )
     assign.assignee.choices = assignee_choices()
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.lead_id == lead.id)
-        .order_by(AuditEvent.id.desc())
-    ).all()
     context = {
         "lead": lead,
-        "next_statuses": NEXT_STATUSES.get(lead.status, ()),
         "status_form": forms.get("status_form")
         or StatusForm(formdata=None, current=lead.status),
         "assign_form": assign,
         "note_form": forms.get("note_form") or NoteForm(formdata=None),
         "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
-        "events": events,
-        "treatment": current_app.extensions["treatments"].get(lead.treatment),
+        "action_form": ActionForm(formdata=None),
+        "events": leads.history(lead),
+        "treatment": catalog.get(lead.treatment),
     }
     return render_template("staff/lead.html", **context), status
 
@@ -145,8 +115,8 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
 @bp.get("/leads/<int:lead_id>")
 def lead(lead_id: int):
     """Show everything about one lead, and record that it was seen."""
-    found = get_lead(lead_id)
-    audit.record("view", found.id)  # flushed by the history query: shown at once
+    found = leads.get_or_404(lead_id)
+    audit.record(AuditAction.VIEW, found.id)  # flushed by the history query
     page = render_lead(found)
     db.session.commit()  # after rendering, as for the list
     return page
@@ -158,28 +128,31 @@ def back_to(lead: Lead) -> Response:
 
 @bp.post("/leads/<int:lead_id>/status")
 def change_status(lead_id: int):
-    found = get_lead(lead_id)
+    """Move a lead to the status its button names."""
+    found = leads.get_or_404(lead_id)
     form = StatusForm()
     if not form.validate_on_submit():
         return render_lead(found, 400, status_form=form)
+    new = form.status.data
     try:
-        changed = workflow.change_status(found, form.status.data, form.current.data)
+        changed = workflow.change_status(found, new, form.current.data)
     except workflow.Conflict as conflict:
         flash(str(conflict), "error")
         return back_to(found)
-    label = STATUSES[form.status.data].lower()
+    label = new.label.lower()
     flash(f"Status changed to {label}." if changed else f"Already {label}.", "success")
     return back_to(found)
 
 
 @bp.post("/leads/<int:lead_id>/assign")
 def assign(lead_id: int):
-    found = get_lead(lead_id)
+    """Give the lead to a member of staff, or to nobody."""
+    found = leads.get_or_404(lead_id)
     form = AssignForm()
     form.assignee.choices = assignee_choices()
     if not form.validate_on_submit():
         return render_lead(found, 400, assign_form=form)
-    staff = db.session.get(StaffUser, int(form.assignee.data or 0))
+    staff = accounts.get(int(form.assignee.data or 0))
     workflow.assign(found, staff)
     flash(f"Assigned to {staff.email if staff else 'nobody'}.", "success")
     return back_to(found)
@@ -187,7 +160,8 @@ def assign(lead_id: int):
 
 @bp.post("/leads/<int:lead_id>/notes")
 def add_note(lead_id: int):
-    found = get_lead(lead_id)
+    """Append a note to the lead."""
+    found = leads.get_or_404(lead_id)
     form = NoteForm()
     if not form.validate_on_submit():
         return render_lead(found, 400, note_form=form)
@@ -198,7 +172,8 @@ def add_note(lead_id: int):
 
 @bp.post("/leads/<int:lead_id>/release")
 def release(lead_id: int):
-    found = get_lead(lead_id)
+    """Take a lead out of spam and send the emails it was owed."""
+    found = leads.get_or_404(lead_id)
     try:
         workflow.release_from_spam(found)
     except workflow.Conflict as conflict:
@@ -214,9 +189,10 @@ def release(lead_id: int):
 
 @bp.post("/leads/<int:lead_id>/emails/<int:email_id>/resend")
 def resend(lead_id: int, email_id: int):
-    found = get_lead(lead_id)
-    email = db.session.get(OutboxEmail, email_id)
-    if email is None or email.lead_id != found.id:
+    """Retry one of the lead's emails, or send it once more."""
+    found = leads.get_or_404(lead_id)
+    email = next((e for e in found.emails if e.id == email_id), None)
+    if email is None:
         abort(404, "This lead has no such email.")
     workflow.send_again(found, email)
     kick()
@@ -227,7 +203,8 @@ def resend(lead_id: int, email_id: int):
 @bp.post("/leads/<int:lead_id>/delete")
 @admin_only
 def delete(lead_id: int):
-    found = get_lead(lead_id)
+    """Delete a lead and its personal data at the patient's request."""
+    found = leads.get_or_404(lead_id)
     form = DeleteForm()
     if not form.validate_on_submit():
         return render_lead(found, 400, delete_form=form)

@@ -1,66 +1,30 @@
-"""Finding leads for staff: the vocabulary of statuses and sources, and the filters
-of the list and the export."""
+"""Finding leads for staff: one lead, the filtered list a page at a time, the export,
+and a lead's history. Views and other modules ask here rather than query leads."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from clinic.extensions import db
-from clinic.models import Lead
-
-STATUSES = {
-    "new": "New",
-    "contacted": "Contacted",
-    "scheduled": "Scheduled",
-    "completed": "Completed",
-    "closed": "Closed",
-    "spam": "Spam",
-}
-# Where each status may go next. Spam leaves only through the "not spam" release,
-# which puts the lead back to new.
-NEXT_STATUSES = {
-    "new": ("contacted", "closed", "spam"),
-    "contacted": ("scheduled", "closed", "spam"),
-    "scheduled": ("completed", "contacted", "closed"),
-    "completed": ("closed",),
-    "closed": ("contacted",),
-    "spam": (),
-}
-# Statuses that mean someone reached the patient: the first one times the reply.
-CONTACTED = {"contacted", "scheduled", "completed"}
-
-SOURCES = {
-    "article": "Article",
-    "treatment": "Treatment page",
-    "home": "Home page",
-    "other": "Other",
-}
+from clinic.models import AuditEvent, Lead
+from clinic.staff.paging import paginate
+from clinic.vocabulary import LeadSource, LeadStatus
 
 
-def source_of(path: str | None) -> str:
-    """Name the kind of page a lead came from."""
-    if path and path.startswith("/blog"):
-        return "article"
-    if path and path.startswith("/treatments"):
-        return "treatment"
-    if path == "/":
-        return "home"
-    return "other"
-
-
-def _source_condition(source: str):
+def _source_condition(source: LeadSource):
     path = Lead.source_path
     article, treatment = path.startswith("/blog"), path.startswith("/treatments")
     home = path == "/"
-    if source == "article":
+    if source == LeadSource.ARTICLE:
         return article
-    if source == "treatment":
+    if source == LeadSource.TREATMENT:
         return treatment
-    if source == "home":
+    if source == LeadSource.HOME:
         return home
     return or_(path.is_(None), not_(or_(article, treatment, home)))
 
@@ -95,9 +59,9 @@ def local_day_start(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Filters:
-    status: str = ""
+    status: LeadStatus | None = None
     treatment: str = ""
-    source: str = ""
+    source: LeadSource | None = None
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
@@ -106,7 +70,9 @@ class Filters:
         found = []
         if with_status:
             found.append(
-                Lead.status == self.status if self.status else Lead.status != "spam"
+                Lead.status == self.status
+                if self.status
+                else Lead.status != LeadStatus.SPAM
             )
         if self.treatment:
             found.append(Lead.treatment == self.treatment)
@@ -130,9 +96,6 @@ class Filters:
             .order_by(Lead.created_at.desc(), Lead.id.desc())
         )
 
-    def count(self) -> int:
-        return db.session.scalar(select(func.count(Lead.id)).where(*self.conditions()))
-
     def status_counts(self) -> dict[str, int]:
         """How many leads each status holds under the other filters."""
         rows = db.session.execute(
@@ -140,8 +103,8 @@ class Filters:
             .where(*self.conditions(with_status=False))
             .group_by(Lead.status)
         )
-        counts = dict.fromkeys(STATUSES, 0) | dict(rows.all())
-        counts[""] = sum(n for status, n in counts.items() if status != "spam")
+        counts = dict.fromkeys(LeadStatus, 0) | dict(rows.all())
+        counts[""] = sum(n for status, n in counts.items() if status != LeadStatus.SPAM)
         return counts
 
     def as_args(self) -> dict[str, str]:
@@ -163,3 +126,31 @@ class Filters:
         if "q" in args:
             args["q"] = "(a search)"
         return ", ".join(f"{k}={v}" for k, v in args.items()) or "no filters"
+
+
+def get_or_404(lead_id: int) -> Lead:
+    return db.get_or_404(Lead, lead_id, description="There is no such lead.")
+
+
+def page_of(filters: Filters, page: int) -> Pagination:
+    """One page of the leads the filters match; past the last page, the last one."""
+    return paginate(filters.query(), page, current_app.config["STAFF_LEADS_PER_PAGE"])
+
+
+def matching(filters: Filters) -> list[Lead]:
+    """Every lead the filters match, for the export."""
+    return list(db.session.scalars(filters.query()))
+
+
+def history(lead: Lead) -> list[AuditEvent]:
+    """What staff did to a lead, newest first."""
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.lead_id == lead.id)
+        .order_by(AuditEvent.id.desc())
+    ).all()
+
+
+def still_stored(lead_ids: set[int]) -> set[int]:
+    """Which of these leads have not been deleted."""
+    return set(db.session.scalars(select(Lead.id).where(Lead.id.in_(lead_ids))))

@@ -1,37 +1,49 @@
 """Staff passwords: Argon2id hashes, and checks that cost the same whoever asks."""
 
-from functools import cache
-
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app
 
-# argon2-cffi's defaults are RFC 9106's low-memory profile of Argon2id.
-hasher = PasswordHasher()
 MAX_LENGTH = 1024  # hashing is costly; nobody types more than this
 
 
-def hash_password(password: str) -> str:
-    return hasher.hash(password)
+def register(app: Flask) -> None:
+    """Give the app its hasher: RFC 9106's low-memory profile of Argon2id (argon2-cffi's
+    default), or, under test only, the cheapest one, so a suite that creates
+    hundreds of accounts does not spend minutes hashing."""
+    parameters = profiles.CHEAPEST if app.testing else profiles.RFC_9106_LOW_MEMORY
+    app.extensions["password_hasher"] = PasswordHasher.from_parameters(parameters)
 
 
-@cache
+def _hasher() -> PasswordHasher:
+    return current_app.extensions["password_hasher"]
+
+
 def _stand_in_hash() -> str:
-    """A hash to check against when no account matches, so the answer takes as
-    long for an unknown email as for a wrong password."""
-    return hasher.hash("no account has this password")
+    """A hash to check against when no account matches, so the answer takes as long
+    for an unknown email as for a wrong password; made on first use."""
+    extensions = current_app.extensions
+    if "password_stand_in" not in extensions:
+        extensions["password_stand_in"] = hash_password("no account has this password")
+    return extensions["password_stand_in"]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
 
 
 def verify(stored_hash: str | None, password: str) -> bool:
     """Check a password against a hash, or against a stand-in when there is none."""
     try:
-        hasher.verify(stored_hash or _stand_in_hash(), password[:MAX_LENGTH])
+        _hasher().verify(stored_hash or _stand_in_hash(), password[:MAX_LENGTH])
     except (VerificationError, InvalidHashError):
         return False
     return stored_hash is not None
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    return hasher.check_needs_rehash(stored_hash)
+    """Tell whether a hash was made with other parameters than the app's."""
+    return _hasher().check_needs_rehash(stored_hash)
 
 
 def problem_with(password: str, min_length: int) -> str | None:

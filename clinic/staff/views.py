@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     redirect,
     render_template,
@@ -11,9 +12,10 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from clinic.extensions import csrf, db, limiter
-from clinic.staff import accounts, audit, display, guard
-from clinic.staff.forms import SignInForm
+from clinic.extensions import csrf, limiter
+from clinic.models import StaffUser
+from clinic.staff import accounts, display, guard
+from clinic.staff.forms import ActionForm, SignInForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(guard.require_staff)
@@ -53,19 +55,8 @@ def login():
     if form.validate_on_submit():
         result = accounts.sign_in(form.email.data, form.password.data)
         if result.user:
-            # A new session: nothing an attacker planted before sign-in survives.
-            session.clear()
-            login_user(result.user)
-            guard.start_session()
-            return redirect(guard.safe_next(form.next.data), 303)
-        problem, status = GENERIC_FAILURE, 400
-        if result.locked_until:
-            minutes = current_app.config["STAFF_LOCK_MINUTES"]
-            problem = (
-                "Too many failed sign-ins for this email address. Sign-in for it is "
-                f"paused for up to {minutes} minutes."
-            )
-            status = 429
+            return open_session(result.user, form.next.data)
+        problem, status = refusal(result)
     elif form.errors:
         status = 400
     notice = NOTICES.get(request.args.get("expired") or request.args.get("notice"))
@@ -74,19 +65,37 @@ def login():
     ), status
 
 
+def open_session(user: StaffUser, next_path: str) -> Response:
+    """Sign the user in on a new session and send them where they were going."""
+    # A new session: nothing an attacker planted before sign-in survives.
+    session.clear()
+    login_user(user)
+    guard.start_session()
+    return redirect(guard.safe_next(next_path), 303)
+
+
+def refusal(result: accounts.SignIn) -> tuple[str, int]:
+    """Say why a sign-in failed, without saying whether the account exists."""
+    if not result.locked_until:
+        return GENERIC_FAILURE, 400
+    minutes = current_app.config["STAFF_LOCK_MINUTES"]
+    return (
+        "Too many failed sign-ins for this email address. Sign-in for it is "
+        f"paused for up to {minutes} minutes."
+    ), 429
+
+
 @bp.post("/logout")
 def logout():
     """End this session and every saved copy of its cookie."""
     # CSRFProtect has already checked the token: another site cannot sign staff out.
-    accounts.end_sessions(current_user._get_current_object())
-    audit.record("sign_out")
-    db.session.commit()
+    accounts.sign_out(current_user._get_current_object())
     logout_user()
     session.clear()
     return redirect(url_for("staff.login", notice="out"), 303)
 
 
 @bp.context_processor
-def vocabulary() -> dict:
-    """The words and formats every staff page uses."""
-    return display.helpers()
+def page_helpers() -> dict:
+    """The formats every staff page uses, and the sign-out button's form."""
+    return display.helpers() | {"sign_out_form": ActionForm}

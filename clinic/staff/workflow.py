@@ -11,7 +11,7 @@ from clinic.models import Lead, LeadNote, OutboxEmail, StaffUser
 from clinic.outbox import transport
 from clinic.outbox.queue import enqueue_lead_emails
 from clinic.staff import audit
-from clinic.staff.leads import CONTACTED, NEXT_STATUSES, STATUSES
+from clinic.vocabulary import AuditAction, EmailStatus, LeadStatus
 
 # A note repeated by its author within this time is a double click, not a new note.
 REPEAT_WINDOW = timedelta(minutes=2)
@@ -21,18 +21,17 @@ class Conflict(Exception):
     """The lead changed since the page was shown; the message says how."""
 
 
-def change_status(lead: Lead, new: str, shown: str) -> bool:
+def change_status(lead: Lead, new: LeadStatus, shown: LeadStatus) -> bool:
     """Move a lead along the workflow, unless someone else moved it meanwhile;
     False when it already had that status (a second click)."""
     if lead.status == new:
         return False
-    if new not in NEXT_STATUSES.get(shown, ()):
+    if new not in shown.next:
         raise Conflict(
-            f"A {STATUSES.get(shown, 'unknown').lower()} lead cannot become "
-            f"{STATUSES.get(new, 'that').lower()}."
+            f"A {shown.label.lower()} lead cannot become {new.label.lower()}."
         )
     values = {"status": new}
-    if new in CONTACTED and lead.first_contacted_at is None:
+    if new.means_contacted and lead.first_contacted_at is None:
         values["first_contacted_at"] = datetime.now(UTC)
     # Compare and set in one statement: two people clicking at once cannot both win.
     changed = db.session.execute(
@@ -41,7 +40,7 @@ def change_status(lead: Lead, new: str, shown: str) -> bool:
     if not changed:
         db.session.rollback()
         raise Conflict("Someone else changed this lead's status; here it is now.")
-    audit.record("status", lead.id, f"{shown} → {new}")
+    audit.record(AuditAction.STATUS, lead.id, f"{shown} → {new}")
     db.session.commit()
     return True
 
@@ -49,7 +48,9 @@ def change_status(lead: Lead, new: str, shown: str) -> bool:
 def assign(lead: Lead, staff: StaffUser | None) -> None:
     before = lead.assigned_to.email if lead.assigned_to else "nobody"
     lead.assigned_to = staff
-    audit.record("assign", lead.id, f"{before} → {staff.email if staff else 'nobody'}")
+    audit.record(
+        AuditAction.ASSIGN, lead.id, f"{before} → {staff.email if staff else 'nobody'}"
+    )
     db.session.commit()
 
 
@@ -67,7 +68,7 @@ def add_note(lead: Lead, author: StaffUser, body: str) -> bool:
         return False
     db.session.add(LeadNote(lead=lead, author=author, body=body, created_at=now))
     # The note's text stays with the lead; the trail only says one was written.
-    audit.record("note", lead.id)
+    audit.record(AuditAction.NOTE, lead.id)
     db.session.commit()
     return True
 
@@ -75,12 +76,12 @@ def add_note(lead: Lead, author: StaffUser, body: str) -> bool:
 def release_from_spam(lead: Lead) -> None:
     """Put a lead wrongly taken for spam back among the new ones and send the emails
     it was owed."""
-    if lead.status != "spam":
+    if lead.status != LeadStatus.SPAM:
         raise Conflict("This lead is not marked as spam.")
-    lead.status, lead.is_spam = "new", False
+    lead.status = LeadStatus.NEW
     if not lead.emails:
         enqueue_lead_emails(lead.id)
-    audit.record("release", lead.id, lead.spam_reason or "marked by staff")
+    audit.record(AuditAction.RELEASE, lead.id, lead.spam_reason or "marked by staff")
     db.session.commit()
 
 
@@ -88,16 +89,20 @@ def send_again(lead: Lead, email: OutboxEmail) -> None:
     """Retry an email now, or send another copy of one already delivered (once:
     a copy still waiting is not doubled by a second click)."""
     now = datetime.now(UTC)
-    waiting = [e for e in lead.emails if e.kind == email.kind and e.status == "pending"]
-    if email.status == "sent" and waiting:
+    waiting = [
+        e
+        for e in lead.emails
+        if e.kind == email.kind and e.status == EmailStatus.PENDING
+    ]
+    if email.status == EmailStatus.SENT and waiting:
         return
-    if email.status == "sent":
+    if email.status == EmailStatus.SENT:
         copy = OutboxEmail(lead=lead, kind=email.kind, message_id=new_message_id(email))
         db.session.add(copy)
     else:
-        email.status, email.attempts, email.lease_until = "pending", 0, None
+        email.status, email.attempts, email.lease_until = EmailStatus.PENDING, 0, None
         email.next_attempt_at = now
-    audit.record("resend", lead.id, f"{email.kind} (was {email.status})")
+    audit.record(AuditAction.RESEND, lead.id, f"{email.kind} (was {email.status})")
     db.session.commit()
 
 
@@ -111,7 +116,7 @@ def delete(lead: Lead) -> None:
     deleted: the audit trail never held patient data."""
     lead_id, message_ids = lead.id, [email.message_id for email in lead.emails]
     db.session.delete(lead)
-    audit.record("delete", lead_id, "deleted on the patient's request")
+    audit.record(AuditAction.DELETE, lead_id, "deleted on the patient's request")
     db.session.commit()
     if db.engine.dialect.name == "sqlite":
         # secure_delete has zeroed the rows in the database file; move them out of

@@ -1,9 +1,11 @@
-"""The treatment catalogue: one Markdown file per treatment in catalog/."""
+"""The treatment catalogue: one Markdown file per treatment in catalog/, and the one
+way other modules read it: `all()`, `get(slug)` and `by_group()`."""
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flask import Flask, current_app
 from markupsafe import Markup
 
 from clinic.content import ContentError, Document, load_folder
@@ -47,6 +49,24 @@ class Treatment:
         return GROUPS[self.group]
 
 
+def register(app: Flask) -> None:
+    """Load the catalogue once, when the app is built."""
+    app.extensions["treatments"] = load_treatments()
+
+
+def all() -> dict[str, Treatment]:
+    """Every treatment, in catalogue order."""
+    return current_app.extensions["treatments"]
+
+
+def get(slug: str | None) -> Treatment | None:
+    return all().get(slug) if slug else None
+
+
+def featured() -> list[Treatment]:
+    return [t for t in all().values() if t.featured]
+
+
 def load_treatments(folder: Path = CATALOG_DIR) -> dict[str, Treatment]:
     """Load every treatment in display order, refusing any that is incomplete."""
     treatments = sorted(
@@ -72,8 +92,12 @@ def to_treatment(doc: Document) -> Treatment:
     return Treatment(slug=doc.slug, html=doc.html, **fields)
 
 
-def by_group(treatments: dict[str, Treatment]) -> list[tuple[str, list[Treatment]]]:
-    """Group treatments for display, keeping the catalogue order."""
+def by_group(
+    treatments: dict[str, Treatment] | None = None,
+) -> list[tuple[str, list[Treatment]]]:
+    """Group treatments (the whole catalogue unless given) for display, keeping the
+    catalogue order."""
+    treatments = all() if treatments is None else treatments
     groups = [
         (name, [t for t in treatments.values() if t.group == key])
         for key, name in GROUPS.items()

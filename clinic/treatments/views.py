@@ -1,35 +1,30 @@
 """Treatments: the catalogue and each treatment."""
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 
 from clinic.page_cache import cached_page
-from clinic.treatments.catalog import Treatment, by_group, load_treatments
+from clinic.treatments import catalog
 
 bp = Blueprint("treatments", __name__, url_prefix="/treatments")
 
 
 @bp.record_once
 def load_catalog(state) -> None:
-    state.app.extensions["treatments"] = load_treatments()
-
-
-def treatments() -> dict[str, Treatment]:
-    """Return the loaded treatments in catalogue order."""
-    return current_app.extensions["treatments"]
+    catalog.register(state.app)
 
 
 @bp.get("/")
 @cached_page
 def index():
     """List the treatments by group."""
-    return render_template("treatments/index.html", groups=by_group(treatments()))
+    return render_template("treatments/index.html", groups=catalog.by_group())
 
 
 @bp.get("/<slug>")
 @cached_page
 def detail(slug: str):
     """Show one treatment and what to expect from it."""
-    found = treatments().get(slug)
+    found = catalog.get(slug)
     if found is None:
         abort(404)
     return render_template("treatments/detail.html", treatment=found)

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clinic.staff.dashboard import duration, nice_ceiling, week_starts
+from clinic.staff.chart import nice_ceiling
+from clinic.staff.dashboard import week_starts
+from clinic.staff.display import duration
 from tests.conftest import parse_html
 from tests.staff.conftest import add_lead
 
@@ -44,7 +46,7 @@ def test_leads_are_counted_by_week_and_source(app, staff_client):
         (12, "/blog/"),  # thirteen weeks back: outside the chart
     ]:
         add_lead(app, created_at=monday_noon(weeks_ago), source_path=path)
-    add_lead(app, created_at=monday_noon(0), status="spam", is_spam=True)
+    add_lead(app, created_at=monday_noon(0), status="spam")
     page = staff_client.get("/staff/leads").text
     rows = table_rows(page)
     assert len(rows) == 12

@@ -43,7 +43,7 @@ def test_the_list_shows_newest_first_and_new_leads_stand_out(app, staff_client):
 
 def test_spam_is_kept_out_of_the_list_until_asked_for(app, staff_client):
     add_lead(app, first_name="Real")
-    add_lead(app, first_name="Bot", status="spam", is_spam=True, spam_reason="x")
+    add_lead(app, first_name="Bot", status="spam", spam_reason="x")
     assert names_on(staff_client.get("/staff/leads").text) == ["Real García"]
     spam = staff_client.get("/staff/leads?status=spam").text
     assert names_on(spam) == ["Bot García"]
@@ -370,7 +370,6 @@ def test_releasing_a_lead_from_spam_makes_it_new_and_sends_its_emails(
     lead_id = add_lead(
         app,
         status="spam",
-        is_spam=True,
         spam_reason="hidden honeypot field was filled in",
     )
     page = lead_page(client, lead_id)

@@ -1,0 +1,119 @@
+"""The values the database stores for statuses, kinds and actions, each with the words
+staff read for it. Code, templates and tests name these members, never the strings."""
+
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
+
+class Vocabulary(StrEnum):
+    """A stored value that also knows its label: `LeadStatus.NEW.label == "New"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class LeadStatus(Vocabulary):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+    SPAM = "spam", "Spam"
+
+    @property
+    def next(self) -> tuple["LeadStatus", ...]:
+        """Where a lead may go from here. Spam leaves only through the "not spam"
+        release, which puts the lead back to new."""
+        return NEXT_STATUSES[self]
+
+    @property
+    def ends_work(self) -> bool:
+        """Nothing more is to be done with the patient (shown as a quieter button)."""
+        return self in (LeadStatus.CLOSED, LeadStatus.SPAM)
+
+    @property
+    def means_contacted(self) -> bool:
+        """Someone reached the patient: the first such status times the reply."""
+        return self in CONTACTED
+
+
+CONTACTED = frozenset(
+    {LeadStatus.CONTACTED, LeadStatus.SCHEDULED, LeadStatus.COMPLETED}
+)
+NEXT_STATUSES = {
+    LeadStatus.NEW: (LeadStatus.CONTACTED, LeadStatus.CLOSED, LeadStatus.SPAM),
+    LeadStatus.CONTACTED: (LeadStatus.SCHEDULED, LeadStatus.CLOSED, LeadStatus.SPAM),
+    LeadStatus.SCHEDULED: (
+        LeadStatus.COMPLETED,
+        LeadStatus.CONTACTED,
+        LeadStatus.CLOSED,
+    ),
+    LeadStatus.COMPLETED: (LeadStatus.CLOSED,),
+    LeadStatus.CLOSED: (LeadStatus.CONTACTED,),
+    LeadStatus.SPAM: (),
+}
+
+
+class LeadSource(Vocabulary):
+    """The kind of page of ours a patient came from."""
+
+    ARTICLE = "article", "Article"
+    TREATMENT = "treatment", "Treatment page"
+    HOME = "home", "Home page"
+    OTHER = "other", "Other"
+
+
+class EmailKind(Vocabulary):
+    CLINIC_NOTIFICATION = "clinic_notification", "To the clinic"
+    PATIENT_ACK = "patient_ack", "Acknowledgement to the patient"
+
+
+class EmailStatus(Vocabulary):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class AuditAction(Vocabulary):
+    SIGN_IN = "sign_in", "signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
+    SIGN_OUT = "sign_out", "signed out"
+    LIST = "list", "viewed the lead list"
+    VIEW = "view", "viewed the lead"
+    STATUS = "status", "changed the status"
+    NOTE = "note", "added a note"
+    ASSIGN = "assign", "changed who is assigned"
+    RELEASE = "release", "released from spam"
+    RESEND = "resend", "sent an email again"
+    EXPORT = "export", "exported leads to CSV"
+    DELETE = "delete", "deleted the lead"
+    STAFF = "staff", "changed a staff account"
+
+
+class StoredAs(TypeDecorator):
+    """A vocabulary column: a plain string in the database, a member in Python.
+
+    A value outside the vocabulary is refused on the way in and on the way out.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, vocabulary: type[Vocabulary], length: int):
+        super().__init__(length)
+        self.vocabulary = vocabulary
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return str(self.vocabulary(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.vocabulary(value)
