@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -120,90 +121,127 @@ def main() -> int:
         return run(args, folder, database)
 
 
+@dataclass
+class Load:
+    """What the patients saw: each form's first answer, and the answer to its retry."""
+
+    first: list[int | str]
+    second: dict[int, int | str]
+    elapsed: float
+    killed: int | None
+
+    @property
+    def final(self) -> list[int | str]:
+        return [self.second.get(i, outcome) for i, outcome in enumerate(self.first)]
+
+
+@dataclass
+class Stored:
+    """What the database held once the load was over."""
+
+    leads: Counter  # email -> how many leads
+    owed: int  # outbox rows
+    message_ids: Counter
+
+
 def run(args, folder, database: str) -> int:
+    """Load the app while killing a worker, read what it stored, then bring SMTP
+    back and deliver; report and judge."""
     smtp_port, port = free_port(), free_port()  # nothing listens on smtp_port yet
     env = app_environment(database, smtp_port)
     log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 - open while it serves
     server = start_gunicorn(env, port, args.workers, stderr=log)
     try:
-        base, day = f"http://127.0.0.1:{port}", open_day()
-        with ThreadPoolExecutor(8) as pool:
-            forms = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
-        clients = Clients(port, server.pid, args.n)
-        started = time.monotonic()
-        with ThreadPoolExecutor(args.c) as pool:
-            first = list(pool.map(clients.post, forms))
-        elapsed = time.monotonic() - started
-        retry = [i for i, outcome in enumerate(first) if outcome != 303]
-        with ThreadPoolExecutor(args.c) as pool:
-            outcomes = pool.map(clients.post, [forms[i] for i in retry])
-            second = dict(zip(retry, outcomes, strict=True))
-        final = [second.get(i, outcome) for i, outcome in enumerate(first)]
-
-        engine = create_engine(database)
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT email, COUNT(*) FROM leads GROUP BY email")
-            )
-            stored = Counter(dict(rows.all()))
-            owed = conn.execute(text("SELECT COUNT(*) FROM outbox_emails")).scalar()
-            expected_ids = Counter(
-                conn.execute(text("SELECT message_id FROM outbox_emails")).scalars()
-            )
-        engine.dispose()
-
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        try:
-            runs = deliver_all(env, database)
-            time.sleep(1)  # the app's own background senders may still be finishing
-        finally:
-            controller.stop()
+        load = submit_with_a_kill(args, port, server.pid)
+        stored = read_stored(database)
+        inbox, runs = deliver_after_outage(env, database, smtp_port)
     finally:
         server.terminate()
         server.wait(10)
         log.close()
-
-    acked = [i for i, outcome in enumerate(final) if outcome == 303]
-    not_once = [i for i in acked if stored[f"bench-{i}@example.com"] != 1]
-    twice = [email for email, count in stored.items() if count > 1]
-    received = Counter(inbox.message_ids)
-    missing = [m for m in expected_ids if received[m] == 0]
-    repeated = [m for m, count in received.items() if count > 1]
-    strangers = [m for m in received if m not in expected_ids]
-
     print(
         f"database: {database.split(':')[0]}, gunicorn workers: {args.workers}, "
         f"{args.c} connections, SMTP down during the load; server log: "
         f"{folder / 'gunicorn.log'}"
     )
+    return 0 if report(args, load, stored, inbox, runs) else 1
+
+
+def submit_with_a_kill(args, port: int, master: int) -> Load:
+    """Send N prepared forms over C connections, a worker killed half-way; send each
+    one that failed once more, as a patient would."""
+    base, day = f"http://127.0.0.1:{port}", open_day()
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(lambda i: fetch_form(base, i, day), range(args.n)))
+    clients = Clients(port, master, args.n)
+    started = time.monotonic()
+    with ThreadPoolExecutor(args.c) as pool:
+        first = list(pool.map(clients.post, forms))
+    elapsed = time.monotonic() - started
+    retry = [i for i, outcome in enumerate(first) if outcome != 303]
+    with ThreadPoolExecutor(args.c) as pool:
+        outcomes = pool.map(clients.post, [forms[i] for i in retry])
+        second = dict(zip(retry, outcomes, strict=True))
+    return Load(first, second, elapsed, clients.killed)
+
+
+def read_stored(database: str) -> Stored:
+    engine = create_engine(database)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT email, COUNT(*) FROM leads GROUP BY email"))
+        leads = Counter(dict(rows.all()))
+        ids = conn.execute(text("SELECT message_id FROM outbox_emails")).scalars()
+        stored = Stored(leads, 0, Counter(ids))
+    engine.dispose()
+    stored.owed = sum(stored.message_ids.values())
+    return stored
+
+
+def deliver_after_outage(env: dict, database: str, smtp_port: int):
+    """Start the SMTP server and drain the outbox; return the inbox and the runs."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        runs = deliver_all(env, database)
+        time.sleep(1)  # the app's own background senders may still be finishing
+    finally:
+        controller.stop()
+    return inbox, runs
+
+
+def report(args, load: Load, stored: Stored, inbox: Inbox, runs: int) -> bool:
+    """Print what happened; True when nothing was lost or doubled."""
+    acked = [i for i, outcome in enumerate(load.final) if outcome == 303]
+    not_once = [i for i in acked if stored.leads[f"bench-{i}@example.com"] != 1]
+    twice = [email for email, count in stored.leads.items() if count > 1]
+    received = Counter(inbox.message_ids)
+    missing = [m for m in stored.message_ids if received[m] == 0]
+    repeated = [m for m, count in received.items() if count > 1]
+    strangers = [m for m in received if m not in stored.message_ids]
+    leads = sum(stored.leads.values())
     print(
-        f"first pass: {Counter(map(str, first))} in {elapsed:.1f} s; worker "
-        f"{clients.killed} killed with SIGKILL after {args.n // 2} answers"
+        f"first pass: {Counter(map(str, load.first))} in {load.elapsed:.1f} s; "
+        f"worker {load.killed} killed with SIGKILL after {args.n // 2} answers"
     )
-    again = Counter(map(str, second.values()))
-    print(f"retried once with the same form: {len(retry)} -> {again}")
+    again = Counter(map(str, load.second.values()))
+    print(f"retried once with the same form: {len(load.second)} -> {again}")
     print(
-        f"acknowledged (303): {len(acked)} of {args.n}; stored: {sum(stored.values())} "
+        f"acknowledged (303): {len(acked)} of {args.n}; stored: {leads} "
         f"leads; acknowledged but not stored exactly once: {len(not_once)}; "
         f"stored twice: {len(twice)}"
     )
     print(
-        f"emails owed: {owed} (2 per lead: {owed == 2 * sum(stored.values())}); "
+        f"emails owed: {stored.owed} (2 per lead: {stored.owed == 2 * leads}); "
         f"after SMTP returned ({runs} `outbox send --all` runs): received "
         f"{len(inbox.message_ids)}, missing {len(missing)}, twice {len(repeated)}, "
         f"unknown {len(strangers)}"
     )
     ok = (
-        clients.killed is not None
+        load.killed is not None
         and len(acked) == args.n
-        and not not_once
-        and not twice
-        and owed == 2 * sum(stored.values())
-        and not missing
-        and not repeated
-        and not strangers
+        and not (not_once or twice or missing or repeated or strangers)
+        and stored.owed == 2 * leads
     )
     print(
         "RESULT:",
@@ -211,7 +249,7 @@ def run(args, folder, database: str) -> int:
         if ok
         else "FAIL",
     )
-    return 0 if ok else 1
+    return ok
 
 
 if __name__ == "__main__":

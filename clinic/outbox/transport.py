@@ -1,4 +1,8 @@
-"""Handing a message to the SMTP server, or to a file on a laptop with no server."""
+"""Handing a message to the SMTP server, or to a file on a laptop with no server.
+
+Not Flask-Mail's `mail.send`: its connection has no timeout and starts TLS without
+verifying the server's certificate (tests/test_outbox.py shows both senders).
+"""
 
 import smtplib
 import ssl

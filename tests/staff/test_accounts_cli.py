@@ -14,13 +14,15 @@ import pytest
 
 from clinic.models import StaffUser
 from tests.conftest import TEST_SECRET, all_rows
-from tests.staff.conftest import PASSWORD, sign_in
+from tests.staff.conftest import PASSWORD, create_account, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def flask_env(app, **settings) -> dict[str, str]:
     env = os.environ | {
+        # Under test: the cheapest Argon2 parameters, as in the app fixture.
+        "FLASK_TESTING": "true",
         "FLASK_SECRET_KEY": TEST_SECRET,
         "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
     }
@@ -145,7 +147,7 @@ def test_create_reads_a_piped_password_and_makes_admins(app):
 def test_create_refuses_weak_passwords_bad_emails_and_duplicates(
     app, email, password, message
 ):
-    staff_command(app, "create", "desk@clinic.test", stdin=PASSWORD + "\n")
+    create_account(app, "desk@clinic.test")
     result = staff_command(app, "create", email, stdin=password + "\n")
     assert result.returncode != 0
     assert message in result.stderr
@@ -154,8 +156,9 @@ def test_create_refuses_weak_passwords_bad_emails_and_duplicates(
 
 
 def test_list_and_deactivate(app):
-    staff_command(app, "create", "desk@clinic.test", stdin=PASSWORD + "\n")
-    staff_command(app, "create", "owner@clinic.test", "--admin", stdin=PASSWORD + "\n")
+    # Accounts made here, in the test's process: `create` has its own tests.
+    create_account(app, "desk@clinic.test")
+    create_account(app, "owner@clinic.test", admin=True)
     listing = staff_command(app, "list").stdout
     assert re.search(r"desk@clinic.test\s+staff\s+active", listing)
     assert re.search(r"owner@clinic.test\s+admin\s+active", listing)

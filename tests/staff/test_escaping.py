@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.conftest import parse_html
+from clinic.models import LeadNote
+from tests.conftest import all_rows, parse_html
 from tests.staff.conftest import add_lead, csrf_token
 
 PAYLOADS = [
@@ -56,14 +57,22 @@ def test_patient_text_is_escaped_on_the_list_and_the_lead(app, admin_client, pay
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_notes_are_escaped_too(app, staff_client, payload):
+def test_notes_are_stored_as_typed_and_shown_escaped(app, staff_client, payload):
     lead_id = add_lead(app)
     page = staff_client.get(f"/staff/leads/{lead_id}").text
-    staff_client.post(
+    added = staff_client.post(
         f"/staff/leads/{lead_id}/notes",
         data={"csrf_token": csrf_token(page), "body": payload},
     )
-    assert_inert(staff_client.get(f"/staff/leads/{lead_id}").text, payload)
+    assert added.status_code == 303
+    assert [note.body for note in all_rows(app, LeadNote)] == [payload]
+    page = staff_client.get(f"/staff/leads/{lead_id}").text
+    assert_inert(page, payload)
+    notes = parse_html(page).find(".//ol[@class='notes']")
+    shown = [
+        "".join(p.itertext()) for p in notes.iter("p") if p.get("class") == "message"
+    ]
+    assert shown == [payload]  # the very text, as text
 
 
 def test_a_hostile_email_address_does_not_become_a_link_attack(app, staff_client):
