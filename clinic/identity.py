@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import time
 
 import phonenumbers
-from flask import Flask
+from flask import Flask, current_app
 
 DAYS = {
     "Mo": "Monday",
@@ -66,6 +66,11 @@ def register(app: Flask) -> None:
     clinic = from_config(app.config)
     app.extensions["clinic"] = clinic
     app.jinja_env.globals["clinic"] = clinic
+
+
+def current() -> Clinic:
+    """The clinic the running app serves."""
+    return current_app.extensions["clinic"]
 
 
 def from_config(config) -> Clinic:

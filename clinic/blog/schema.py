@@ -1,14 +1,13 @@
 """An article described for search engines (schema.org JSON-LD)."""
 
-from flask import current_app
-
+from clinic import identity
 from clinic.blog.articles import Article
 from clinic.seo import absolute
 
 
 def article_data(article: Article) -> dict:
     """Describe an article as a schema.org MedicalWebPage with its citations."""
-    clinic = current_app.extensions["clinic"]
+    clinic = identity.current()
     url = absolute(clinic, f"/blog/{article.slug}")
     return {
         "@context": "https://schema.org",

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from clinic import identity
 from clinic.booking import tokens
 from clinic.identity import DAYS
 from clinic.treatments import catalog
@@ -214,8 +215,7 @@ class ConsultationForm(FlaskForm):
             raise ValidationError("Choose today or a later date.")
         if chosen > last:
             raise ValidationError(f"Choose a date before {last:%B %-d, %Y}.")
-        clinic = current_app.extensions["clinic"]
-        if chosen.weekday() not in clinic.open_weekdays:
+        if chosen.weekday() not in identity.current().open_weekdays:
             day = list(DAYS.values())[chosen.weekday()]
             raise ValidationError(
                 f"We are closed on {day}s. Please choose another day."

@@ -5,6 +5,7 @@ import re
 from flask import current_app, render_template
 from flask_mail import Message
 
+from clinic import identity
 from clinic.models import OutboxEmail
 from clinic.seo import absolute
 from clinic.treatments import catalog
@@ -24,7 +25,7 @@ def build(email: OutboxEmail) -> Message:
 
 def clinic_notification(email: OutboxEmail) -> Message:
     lead = email.lead
-    clinic = current_app.extensions["clinic"]
+    clinic = identity.current()
     details = current_app.config["LEAD_EMAIL_DETAILS"]
     context = {
         "lead": lead,
@@ -43,7 +44,7 @@ def clinic_notification(email: OutboxEmail) -> Message:
 
 def patient_ack(email: OutboxEmail) -> Message:
     lead = email.lead
-    clinic = current_app.extensions["clinic"]
+    clinic = identity.current()
     first_name = "" if LINKISH.search(lead.first_name) else lead.first_name
     context = {"first_name": first_name}
     return Message(
