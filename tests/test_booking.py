@@ -174,7 +174,15 @@ BAD_INPUT = {
     "NUL in email": ({"email": "ana\x00@example.com"}, "remove the special characters"),
     "oversized name": ({"first_name": "A" * 81}, "shorten your first name to 80"),
     "zero-width char": ({"first_name": "A\u200bna"}, "remove the special characters"),
+    "accented mailbox": ({"email": "añá@example.com"}, "non-Latin letters before"),
+    "cyrillic mailbox": ({"email": "анна@example.com"}, "non-Latin letters before"),
 }
+
+
+def test_an_internationalised_domain_is_stored_in_its_ascii_form(app, client):
+    assert submit(client, email="Ana@Bücher.example").status_code == 303
+    (lead,) = all_rows(app, Lead)
+    assert lead.email == "Ana@xn--bcher-kva.example"
 
 
 @pytest.mark.parametrize(("overrides", "message"), BAD_INPUT.values(), ids=BAD_INPUT)

@@ -24,11 +24,12 @@ from sqlalchemy import select
 from clinic import ROOT
 from clinic.extensions import db, mail
 from clinic.models import Lead, OutboxEmail
-from clinic.outbox import transport
+from clinic.outbox import messages, transport
 from clinic.outbox.background import kick
 from clinic.outbox.delivery import claim_next, now_utc, send_due
-from clinic.vocabulary import EmailStatus
+from clinic.vocabulary import EmailKind, EmailStatus
 from tests.conftest import TEST_SECRET, Inbox, all_rows, submit
+from tests.staff.conftest import add_lead
 
 
 @pytest.fixture
@@ -516,3 +517,45 @@ def test_a_long_run_never_lets_a_lease_lapse_before_its_email_is_sent(
     assert report.sent == len(ours) >= 4  # the rival took its share, not all
     assert set(ours).isdisjoint(inbox.rival_sent)
     assert sorted(ours + inbox.rival_sent) == sorted(r.message_id for r in rows(app))
+
+
+def test_one_undeliverable_address_holds_up_no_other_email(mail_app, smtp):
+    app = mail_app()
+    # Stored before the form refused mailboxes outside ASCII, ahead of a good lead.
+    mailbox = add_lead(app, email="añá@example.com")
+    domain = add_lead(app, email="ana@bücher.example")
+    submit(app.test_client(), email="next@example.com")
+    result = app.test_cli_runner().invoke(args=["outbox", "send", "--all"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "5 sent, 1 failed" in result.output
+    delivered = sorted(r for e in smtp.envelopes for r in e.rcpt_tos)
+    assert delivered == sorted(
+        ["ana@xn--bcher-kva.example", "next@example.com"]
+        + ["frontdesk@clinic.test"] * 3
+    )
+    (refused,) = [r for r in rows(app) if r.status != EmailStatus.SENT]
+    assert (refused.lead_id, refused.kind) == (mailbox, EmailKind.PATIENT_ACK)
+    assert "SMTPUTF8" in refused.last_error and refused.status == EmailStatus.PENDING
+    assert {r.lead_id for r in rows(app)} >= {mailbox, domain}
+
+
+def test_a_bug_building_one_email_is_that_email_s_failure_alone(
+    mail_app, smtp, monkeypatch
+):
+    app = mail_app()
+    client = app.test_client()
+    for n in range(2):
+        submit(client, email=f"patient{n}@example.com")
+    real = messages.build
+
+    def build(email):
+        if email.id == 1:
+            raise KeyError("a template bug")
+        return real(email)
+
+    monkeypatch.setattr(messages, "build", build)
+    report = run_send(app)
+    assert (report.sent, report.failed) == (3, 1)
+    first = rows(app)[0]
+    assert first.status == EmailStatus.PENDING and "KeyError" in first.last_error
+    assert len(smtp.envelopes) == 3

@@ -189,7 +189,14 @@ class ConsultationForm(FlaskForm):
             raise ValidationError(
                 "Enter an email address like name@example.com."
             ) from None
-        field.data = result.normalized
+        if result.ascii_email is None:
+            # Only a mail server offering SMTPUTF8 could take it; ours may not.
+            raise ValidationError(
+                "We cannot send email to an address with accents or non-Latin "
+                "letters before the @. Please enter another address."
+            )
+        # An internationalised domain is kept in the form every server accepts.
+        field.data = result.ascii_email
 
     def validate_phone(self, field):
         region = current_app.config["CLINIC_COUNTRY"]

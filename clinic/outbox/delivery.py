@@ -97,17 +97,27 @@ def claim_next(
 
 
 def deliver(email_id: int, now: datetime) -> bool:
-    """Send one claimed email and record the outcome; True when it went."""
+    """Send one claimed email and record the outcome; True when it went.
+
+    Whatever goes wrong with one email is recorded as that email's failure, so a
+    bad address or a template error never holds up the emails behind it.
+    """
     email = db.session.get(OutboxEmail, email_id)
     kind = email.kind
-    message = messages.build(email)
-    # End the transaction before talking to SMTP: a slow server must never hold a
-    # database lock that patients submitting the form are waiting for.
-    db.session.commit()
     try:
+        message = messages.build(email)
+        # End the transaction before talking to SMTP: a slow server must never hold
+        # a database lock that patients submitting the form are waiting for.
+        db.session.commit()
         where = transport.send(message)
     except transport.DELIVERY_ERRORS as exc:
         record_failure(email, now, exc)
+        db.session.commit()
+        return False
+    except Exception as exc:  # noqa: BLE001 - a bug, but one email's bug alone
+        current_app.logger.exception("email %s (%s) could not be sent", email_id, kind)
+        db.session.rollback()
+        record_failure(db.session.get(OutboxEmail, email_id), now, exc)
         db.session.commit()
         return False
     email.status, email.sent_at, email.lease_until, email.last_error = (

@@ -10,11 +10,18 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_mail import BadHeaderError, Message
 
-# What a failed delivery can raise; anything else is a bug and should be loud.
-DELIVERY_ERRORS = (smtplib.SMTPException, OSError, BadHeaderError)
+
+class UndeliverableAddress(ValueError):
+    """An address no SMTP server can be given as it stands."""
+
+
+# What a failed delivery is expected to raise; anything else is a bug, logged loudly
+# but still recorded against that one email.
+DELIVERY_ERRORS = (smtplib.SMTPException, OSError, BadHeaderError, UndeliverableAddress)
 
 
 def send(message: Message) -> str:
@@ -46,11 +53,26 @@ def send_smtp(message: Message) -> str:
             server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         sender = parseaddr(message.sender)[1]
         recipients = [
-            addr[1] if isinstance(addr, tuple) else parseaddr(addr)[1]
+            envelope_address(addr[1] if isinstance(addr, tuple) else parseaddr(addr)[1])
             for addr in message.send_to
         ]
         server.sendmail(sender, recipients, message.as_bytes())
     return f"smtp://{host}:{port}"
+
+
+def envelope_address(address: str) -> str:
+    """The address as SMTP carries it: an internationalised domain in its ASCII
+    (IDNA) form. A local part outside ASCII would need SMTPUTF8, which the form
+    refuses; one stored before that rule is refused here, for that email alone."""
+    if address.isascii():
+        return address
+    try:
+        ascii_form = validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError as error:
+        raise UndeliverableAddress(f"{address!r}: {error}") from None
+    if ascii_form is None:
+        raise UndeliverableAddress(f"{address!r} needs SMTPUTF8 (non-ASCII mailbox)")
+    return ascii_form
 
 
 def write_file(message: Message) -> str:
