@@ -12,6 +12,7 @@ from clinic import (
     extensions,
     identity,
     page_cache,
+    routing,
     security,
     static_files,
     templating,
@@ -49,6 +50,7 @@ def create_app(
     identity.register(app)
     templating.register(app)
     static_files.register(app)
+    routing.register(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)

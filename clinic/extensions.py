@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True
     )
+    # Before CSRFProtect's own check, which fails on a field without a name.
+    app.before_request(refuse_nameless_fields)
     csrf.init_app(app)
     limiter.init_app(app)
     mail.init_app(app)
@@ -61,6 +63,13 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine)
+
+
+def refuse_nameless_fields() -> None:
+    """Answer 400 to a form body with a field whose name does not parse (werkzeug
+    reads it as None): no browser sends one."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and None in request.form:
+        abort(400, "The form could not be read. Please reload the page and try again.")
 
 
 def tune_sqlite(engine: Engine) -> None:

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from clinic import identity
 from clinic.booking import tokens
+from clinic.forms import SiteForm
 from clinic.identity import DAYS
 from clinic.treatments import catalog
 
@@ -110,7 +110,7 @@ def text_field(label: str, missing: str, max_length: int, too_long: str) -> Stri
     )
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(SiteForm):
     first_name = text_field(
         "First name",
         "Enter your first name.",

@@ -3,6 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from clinic.routing import query_number
 from clinic.staff import accounts, audit, leads
 from clinic.staff.forms import ActiveForm
 from clinic.staff.guard import admin_only
@@ -13,8 +14,8 @@ from clinic.staff.views import bp
 @admin_only
 def activity():
     """List what staff did, newest first, a page at a time."""
-    staff_id = request.args.get("staff", type=int)
-    events = audit.page_of(staff_id, request.args.get("page", 1, type=int))
+    staff_id = query_number(request.args.get("staff", ""), None)
+    events = audit.page_of(staff_id, query_number(request.args.get("page", ""), 1))
     return render_template(
         "staff/activity.html",
         events=events,
@@ -36,7 +37,7 @@ def team():
     )
 
 
-@bp.post("/team/<int:staff_id>/active")
+@bp.post("/team/<id:staff_id>/active")
 @admin_only
 def set_active(staff_id: int):
     """Deactivate or reactivate an account."""

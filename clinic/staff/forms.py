@@ -1,6 +1,7 @@
 """Staff forms: sign-in, the lead filters, the actions on one lead, the team switch."""
 
-from flask_wtf import FlaskForm
+from datetime import date
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,13 +25,14 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from clinic.booking.forms import NoControlCharacters, mark_controls, strip
+from clinic.forms import SiteForm
 from clinic.staff import passwords
 from clinic.vocabulary import LeadSource, LeadStatus, Vocabulary
 
 NOTE_MAX = 5000
 
 
-class StaffForm(FlaskForm):
+class StaffForm(SiteForm):
     """A form on a staff page, where several forms share a page: hidden inputs are
     rendered without an id, which nothing refers to and which would repeat."""
 
@@ -82,6 +84,9 @@ class LeadFilters(Form):
     )
     received_from = DateField("Received from", validators=[Optional()])
     received_to = DateField("Received to", validators=[Optional()])
+
+    # Dates far outside these fall off the calendar once turned into clinic time.
+    EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
     q = StringField(
         "Search name, email or phone",
         filters=[mark_controls, strip],
@@ -101,10 +106,20 @@ class LeadFilters(Form):
             *(SelectChoice(t.slug, t.title) for t in treatments.values()),
         ]
 
+    def validate_received_from(self, field):
+        self.within_reason(field.data)
+
     def validate_received_to(self, field):
+        self.within_reason(field.data)
         start = self.received_from.data
         if field.data and start and field.data < start:
             raise ValidationError("The end date must not be before the start date.")
+
+    def within_reason(self, day: date | None) -> None:
+        if day and not self.EARLIEST <= day <= self.LATEST:
+            raise ValidationError(
+                f"Choose a date between {self.EARLIEST.year} and {self.LATEST.year}."
+            )
 
 
 class ActionForm(StaffForm):

@@ -65,13 +65,17 @@ def lead_list():
     # Committed once the page is built: a commit expires the loaded rows, and
     # rendering would then fetch each lead and its assignee again, one by one.
     db.session.commit()
-    return page_html
+    # Filters that could not be used are left out, and the page says so.
+    return page_html, 400 if form.errors else 200
 
 
 @bp.get("/leads.csv")
 def leads_csv():
     """Download the leads the current filters show, all pages of them."""
-    _form, filters = read_filters()
+    form, filters = read_filters()
+    if form.errors:
+        # Never a larger export than the filters asked for.
+        abort(400, "Some filters could not be used; correct them on the lead list.")
     found = leads.matching(filters)
     audit.record(AuditAction.EXPORT, detail=f"{len(found)} leads; {filters.describe()}")
     body = "".join(export.lines(found))
@@ -112,7 +116,7 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
     return render_template("staff/lead.html", **context), status
 
 
-@bp.get("/leads/<int:lead_id>")
+@bp.get("/leads/<id:lead_id>")
 def lead(lead_id: int):
     """Show everything about one lead, and record that it was seen."""
     found = leads.get_or_404(lead_id)
@@ -126,7 +130,7 @@ def back_to(lead: Lead) -> Response:
     return redirect(url_for("staff.lead", lead_id=lead.id), 303)
 
 
-@bp.post("/leads/<int:lead_id>/status")
+@bp.post("/leads/<id:lead_id>/status")
 def change_status(lead_id: int):
     """Move a lead to the status its button names."""
     found = leads.get_or_404(lead_id)
@@ -144,7 +148,7 @@ def change_status(lead_id: int):
     return back_to(found)
 
 
-@bp.post("/leads/<int:lead_id>/assign")
+@bp.post("/leads/<id:lead_id>/assign")
 def assign(lead_id: int):
     """Give the lead to a member of staff, or to nobody."""
     found = leads.get_or_404(lead_id)
@@ -158,7 +162,7 @@ def assign(lead_id: int):
     return back_to(found)
 
 
-@bp.post("/leads/<int:lead_id>/notes")
+@bp.post("/leads/<id:lead_id>/notes")
 def add_note(lead_id: int):
     """Append a note to the lead."""
     found = leads.get_or_404(lead_id)
@@ -170,7 +174,7 @@ def add_note(lead_id: int):
     return back_to(found)
 
 
-@bp.post("/leads/<int:lead_id>/release")
+@bp.post("/leads/<id:lead_id>/release")
 def release(lead_id: int):
     """Take a lead out of spam and send the emails it was owed."""
     found = leads.get_or_404(lead_id)
@@ -187,7 +191,7 @@ def release(lead_id: int):
     return back_to(found)
 
 
-@bp.post("/leads/<int:lead_id>/emails/<int:email_id>/resend")
+@bp.post("/leads/<id:lead_id>/emails/<id:email_id>/resend")
 def resend(lead_id: int, email_id: int):
     """Retry one of the lead's emails, or send it once more."""
     found = leads.get_or_404(lead_id)
@@ -200,7 +204,7 @@ def resend(lead_id: int, email_id: int):
     return back_to(found)
 
 
-@bp.post("/leads/<int:lead_id>/delete")
+@bp.post("/leads/<id:lead_id>/delete")
 @admin_only
 def delete(lead_id: int):
     """Delete a lead and its personal data at the patient's request."""
