@@ -12,7 +12,11 @@ keepalive = 2
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
-# nginx on the same machine sets X-Forwarded-*; the app trusts TRUSTED_PROXIES hops.
-forwarded_allow_ips = "127.0.0.1"
+# nginx on the same machine sets X-Forwarded-*, which the app alone reads (ProxyFix,
+# TRUSTED_PROXIES hops). gunicorn believes no client about SCRIPT_NAME, PATH_INFO or
+# the scheme: a header could otherwise move every link of a cached page.
+forwarded_allow_ips = ""
+forwarder_headers = ""
+secure_scheme_headers = {}
 # nginx keeps the access log; gunicorn logs errors only.
 errorlog = "-"

@@ -2,6 +2,7 @@
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -25,6 +26,9 @@ CLINIC_HOURS = {
     "Sa": "10:00-16:00",
 }
 SITE_URL = "http://127.0.0.1:5000"
+# Host names the site answers to; others get 400. None: SITE_URL's host (and, in
+# development, localhost).
+TRUSTED_HOSTS = None
 
 CLINIC_TIMEZONE = "America/Los_Angeles"
 CLINIC_NOTIFY_EMAIL = "frontdesk@visage-clinic.example"
@@ -95,6 +99,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         path = f"{app.instance_path}/clinic.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SITE_URL"] = app.config["SITE_URL"].rstrip("/")
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = default_hosts(app)
     if not app.config["MAIL_DEFAULT_SENDER"]:
         app.config["MAIL_DEFAULT_SENDER"] = (
             f"{app.config['CLINIC_NAME']} <{app.config['CLINIC_EMAIL']}>"
@@ -102,6 +108,14 @@ def load(app: Flask, test_config: dict | None) -> None:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     _settle_secret_key(app)
+
+
+def default_hosts(app: Flask) -> list[str]:
+    """The host of SITE_URL; a laptop may also use localhost."""
+    hosts = [urlsplit(app.config["SITE_URL"]).hostname or "localhost"]
+    if app.debug:
+        hosts += ["localhost", "127.0.0.1"]
+    return hosts
 
 
 def _settle_secret_key(app: Flask) -> None:

@@ -49,18 +49,22 @@ class CachedPage:
 
 
 def cached_page(view=None, *, mimetype: str = "text/html"):
-    """Render a view once per path and serve the stored bytes afterwards."""
+    """Render a view once per address and serve the stored bytes afterwards.
+
+    The key is everything in the URL that can shape the page (scheme, host, script
+    root and path), so a request with an odd one cannot store a page for others.
+    """
 
     def decorate(view):
         @wraps(view)
         def wrapper(**kwargs):
             store = current_app.extensions.setdefault("page_cache", {})
-            page = store.get(request.path)
+            page = store.get(request.base_url)
             if page is None:
                 page = CachedPage.build(view(**kwargs), mimetype)
                 # A developer editing templates wants to see each change at once.
                 if not current_app.debug:
-                    store[request.path] = page
+                    store[request.base_url] = page
             if not current_app.debug:
                 request.environ[SHAREABLE] = True
             return page.respond()
@@ -74,14 +78,15 @@ class ServeFromMemory:
     """WSGI middleware: replay the app's own response to a cached page.
 
     A response is kept only when `cached_page` marked it shareable, it is a 200 and
-    it sets no cookie. It is replayed for the same path, method family, scheme and
-    Accept-Encoding header, as sent; conditional and range requests go to the app,
-    which answers them (304) itself.
+    it sets no cookie. It is replayed for the same host, script root, path, method
+    family, scheme and Accept-Encoding header, as sent (the app has by then refused
+    hosts it does not serve); conditional and range requests go to the app, which
+    answers them (304) itself.
     """
 
     PASS_THROUGH = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
-    # Pages × schemes × the Accept-Encoding strings browsers send; the bound keeps
-    # odd headers from growing memory without end.
+    # Pages × hosts × schemes × the Accept-Encoding strings browsers send; the bound
+    # keeps odd headers from growing memory without end.
     MAX_RESPONSES = 500
 
     def __init__(self, wsgi_app):
@@ -95,6 +100,7 @@ class ServeFromMemory:
         ):
             return self.wsgi_app(environ, start_response)
         key = (
+            environ.get("HTTP_HOST", ""),
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ["wsgi.url_scheme"],

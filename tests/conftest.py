@@ -53,6 +53,8 @@ def make_app(tmp_path):
             "RATELIMIT_ENABLED": False,
             "OUTBOX_SEND_IN_BACKGROUND": False,
             "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
+            # The test client's host, and the one SITE_URL names.
+            "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
         }
         settings.update(overrides)
         app = create_app(settings, instance_path=tmp_path / "instance")

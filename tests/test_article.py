@@ -42,7 +42,7 @@ def article_html():
     from tests.conftest import TEST_SECRET
 
     app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET})
-    return app.test_client().get(ARTICLE).text
+    return app.test_client().get(ARTICLE, base_url="http://127.0.0.1:5000").text
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,8 @@ def test_instance_config_overrides_defaults_and_environment_overrides_both(
     app = create_app(instance_path=instance)
     assert app.config["CLINIC_NAME"] == "From Instance"
     assert app.config["CLINIC_PHONE"] == "(310) 555-0199"
-    page = app.test_client().get("/").text
+    # Production answers to SITE_URL's host only.
+    page = app.test_client().get("/", base_url="http://127.0.0.1:5000").text
     assert "From Instance" in page
     assert 'href="tel:+13105550199"' in page
     assert "8 am – 12 pm" in page

@@ -67,7 +67,8 @@ def test_titles_and_descriptions_are_unique_per_page(client):
 
 
 def test_canonical_url_ignores_host_header_and_query_string(client):
-    response = client.get("/treatments/?utm_source=x", headers={"Host": "evil.example"})
+    # A trusted host on another port: an untrusted one is refused (test_page_cache).
+    response = client.get("/treatments/?utm_source=x", headers={"Host": "localhost:81"})
     head = parse_html(response.text).find("head")
     assert head.find("link[@rel='canonical']").get("href") == (
         "http://127.0.0.1:5000/treatments/"

@@ -70,5 +70,6 @@ def test_session_cookie_is_secure_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("FLASK_SECRET_KEY", TEST_SECRET)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app(instance_path=tmp_path / "instance")
-    cookie = app.test_client().get("/consultation").headers["Set-Cookie"]
+    page = app.test_client().get("/consultation", base_url="http://127.0.0.1:5000")
+    cookie = page.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie

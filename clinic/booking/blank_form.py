@@ -5,7 +5,7 @@ made for each visitor and put into the stored page; rendering the form's dozens 
 fields is what made this page ten times slower than the others.
 """
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_wtf.csrf import generate_csrf
 
 from clinic.booking import tokens
@@ -32,8 +32,9 @@ def page(selected: str) -> str:
     if current_app.debug:
         return render(selected, form_token)
     store = current_app.extensions.setdefault("blank_forms", {})
-    # The date picker's bounds move with the clinic's day, so the day is in the key.
-    key = (selected, bookable_range())
+    # The date picker's bounds move with the clinic's day, so the day is in the key;
+    # the site's root shapes every link and the form's action.
+    key = (request.root_url, selected, bookable_range())
     shell = store.get(key)
     if shell is None:
         html = render(selected, form_token)

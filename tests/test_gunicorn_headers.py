@@ -1,0 +1,69 @@
+"""gunicorn as deployed (gunicorn.conf.py) believes no client about the script root,
+the path or the scheme: a header from a local address cannot move the links of the
+pages every later visitor is served from memory."""
+
+import http.client
+import os
+import subprocess
+import sys
+import threading
+from contextlib import closing
+
+import pytest
+
+from clinic import ROOT
+from tests.conftest import TEST_SECRET, free_port
+
+HOSTILE_HEADERS = {
+    "SCRIPT_NAME": "/evil",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Ssl": "on",
+    "X-Forwarded-Host": "evil.example",
+}
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory):
+    tmp_path, port = tmp_path_factory.mktemp("gunicorn"), free_port()
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Once gunicorn says it listens, a request waits in the socket for a worker.
+    for line in server.stderr:
+        if "Listening at" in line:
+            break
+    else:
+        pytest.fail(f"gunicorn exited with {server.wait()}")
+    drain = threading.Thread(target=server.stderr.read)  # so it never blocks
+    drain.start()
+    yield port
+    server.terminate()
+    server.wait(30)
+    drain.join(30)
+    server.stderr.close()
+
+
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
+    with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=30)) as conn:
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        answer = conn.getresponse()
+        return answer.status, answer.read().decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/consultation"])
+def test_forwarded_headers_from_a_local_client_change_no_link(gunicorn, path):
+    status, first = get(gunicorn, path, HOSTILE_HEADERS)
+    assert status == 200
+    for page in (first, get(gunicorn, path)[1]):
+        assert "/evil" not in page and "evil.example" not in page
+        assert 'href="/blog/' in page or 'action="/consultation"' in page
