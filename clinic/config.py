@@ -50,6 +50,7 @@ WTF_CSRF_TIME_LIMIT = 8 * 3600
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
+ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
 
 # Staff area.
 STAFF_IDLE_MINUTES = 30  # signed out after this long without a request

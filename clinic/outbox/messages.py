@@ -1,7 +1,5 @@
 """Building each kind of email from its templates, at the moment it is sent."""
 
-import re
-
 from flask import current_app, render_template
 from flask_mail import Message
 
@@ -10,10 +8,6 @@ from clinic.models import OutboxEmail
 from clinic.seo import absolute
 from clinic.treatments import catalog
 from clinic.vocabulary import EmailKind
-
-# A "first name" carrying a link or an address would turn the acknowledgement into a
-# relay for spam, so such a name is not repeated.
-LINKISH = re.compile(r"(://|www\.|@|\.[a-z]{2,}\b)", re.IGNORECASE)
 
 
 def build(email: OutboxEmail) -> Message:
@@ -43,15 +37,15 @@ def clinic_notification(email: OutboxEmail) -> Message:
 
 
 def patient_ack(email: OutboxEmail) -> Message:
-    lead = email.lead
+    """The acknowledgement: it goes to an address anyone can type, so it carries
+    nothing they typed, not even a first name (which could hold a link or a
+    premium-rate number), and would relay no one's spam."""
     clinic = identity.current()
-    first_name = "" if LINKISH.search(lead.first_name) else lead.first_name
-    context = {"first_name": first_name}
     return Message(
         subject=f"We have received your request | {clinic.name}",
-        recipients=[lead.email],
-        body=render_template("email/patient_ack.txt", **context),
-        html=render_template("email/patient_ack.html", **context),
+        recipients=[email.lead.email],
+        body=render_template("email/patient_ack.txt"),
+        html=render_template("email/patient_ack.html"),
     )
 
 
