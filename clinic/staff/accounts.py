@@ -130,28 +130,28 @@ class SignIn:
     locked_until: datetime | None = None
 
 
-def sign_in(email: str, password: str) -> SignIn:
+def sign_in(email: str, password: str, client: str) -> SignIn:
     """Check a sign-in, doing the same work whether or not the email has an account,
-    and count failures towards a temporary lock."""
+    and count failures, per email and client address, towards a short pause."""
     now = datetime.now(UTC)
     email = email.strip().lower()
-    locked = throttle.locked_until(email, now)
+    locked = throttle.locked_until(email, client, now)
     if locked:
         return SignIn(locked_until=locked)
     user = find(email)
     matches = passwords.verify(user.password_hash if user else None, password)
     if matches and user.active:
-        throttle.clear(email)
+        throttle.clear(email, client)
         user.last_sign_in_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         audit.record(AuditAction.SIGN_IN, staff_id=user.id)
         db.session.commit()
         return SignIn(user=user)
-    throttle.record_failure(email, now)
+    throttle.record_failure(email, client, now)
     audit.record(AuditAction.SIGN_IN_FAILED, staff_id=user.id if user else None)
     db.session.commit()
-    return SignIn(locked_until=throttle.locked_until(email, now))
+    return SignIn(locked_until=throttle.locked_until(email, client, now))
 
 
 @login_manager.user_loader

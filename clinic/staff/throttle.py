@@ -1,8 +1,12 @@
-"""Locking sign-in for an email after repeated failures.
+"""Pausing sign-in for an email, from one client, after repeated failures.
 
-Failures are counted per submitted email whether or not an account has it, so a
-lock-out looks the same for every address and tells an attacker nothing. The count
-lives in the database, so every app process and server sees the same lock.
+Failures are counted per submitted email and client address together: whoever
+guesses from one address is paused, and the account's owner, signing in from
+another, is not (a lock on the email alone would let anyone keep an admin out with
+a wrong password every few minutes). Each client address is also limited across
+all emails by Flask-Limiter. The count is kept whether or not an account has the
+email, so a pause looks the same for every address and tells an attacker nothing;
+it lives in the database, so every app process and server sees it.
 """
 
 import hashlib
@@ -16,20 +20,21 @@ from clinic.extensions import db
 from clinic.models import SignInFailure
 
 
-def email_key(email: str) -> str:
+def email_key(email: str, client: str) -> str:
     """Key the count by a digest, so the table holds no typed addresses."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return hashlib.sha256(f"{email.strip().lower()}\n{client}".encode()).hexdigest()
 
 
-def locked_until(email: str, now: datetime) -> datetime | None:
-    """When sign-in for this email opens again, or None when it is open now."""
-    row = db.session.get(SignInFailure, email_key(email))
+def locked_until(email: str, client: str, now: datetime) -> datetime | None:
+    """When sign-in for this email from this client opens again, or None when it
+    is open now."""
+    row = db.session.get(SignInFailure, email_key(email, client))
     if row is not None and row.locked_until and row.locked_until > now:
         return row.locked_until
     return None
 
 
-def record_failure(email: str, now: datetime) -> None:
+def record_failure(email: str, client: str, now: datetime) -> None:
     """Count a failure in the caller's transaction, locking on the last allowed one."""
     config = current_app.config
     window = timedelta(minutes=config["STAFF_LOCK_MINUTES"])
@@ -42,7 +47,7 @@ def record_failure(email: str, now: datetime) -> None:
 
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(
-        email_key=email_key(email), failures=1, first_failed_at=now
+        email_key=email_key(email, client), failures=1, first_failed_at=now
     )
     # One statement, so two failures at once cannot both read the old count.
     fresh = table.c.first_failed_at < at(now - window)
@@ -61,7 +66,6 @@ def record_failure(email: str, now: datetime) -> None:
     db.session.execute(statement)
 
 
-def clear(email: str) -> None:
-    db.session.execute(
-        db.delete(SignInFailure).where(SignInFailure.email_key == email_key(email))
-    )
+def clear(email: str, client: str) -> None:
+    key = email_key(email, client)
+    db.session.execute(db.delete(SignInFailure).where(SignInFailure.email_key == key))

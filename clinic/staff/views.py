@@ -53,7 +53,9 @@ def login():
         form.next.data = request.args.get("next", "")
     problem, status = None, 200
     if form.validate_on_submit():
-        result = accounts.sign_in(form.email.data, form.password.data)
+        result = accounts.sign_in(
+            form.email.data, form.password.data, request.remote_addr or ""
+        )
         if result.user:
             return open_session(result.user, form.next.data)
         problem, status = refusal(result)
@@ -80,8 +82,8 @@ def refusal(result: accounts.SignIn) -> tuple[str, int]:
         return GENERIC_FAILURE, 400
     minutes = current_app.config["STAFF_LOCK_MINUTES"]
     return (
-        "Too many failed sign-ins for this email address. Sign-in for it is "
-        f"paused for up to {minutes} minutes."
+        "Too many failed sign-ins for this email address from your network. "
+        f"Sign-in for it is paused here for up to {minutes} minutes."
     ), 429
 
 

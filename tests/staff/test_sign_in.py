@@ -113,6 +113,32 @@ def test_lock_lifts_after_its_time_and_success_clears_the_count(app, staff_id):
         assert db.session.scalars(select(SignInFailure)).all() == []
 
 
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_attacker_s_failures_never_keep_the_owner_out(app, staff_id):
+    attacker, owner = client_at(app, "203.0.113.7"), client_at(app, "198.51.100.2")
+    for _ in range(app.config["STAFF_LOCK_AFTER_FAILURES"]):
+        sign_in(attacker, STAFF, "wrong password!")
+    assert sign_in(attacker, STAFF, "another guess!").status_code == 429
+    # The owner, from their own address, with the right password, gets in ...
+    assert sign_in(owner, STAFF).status_code == 303
+    # ... and the attacker stays paused, even with the right password.
+    assert sign_in(client_at(app, "203.0.113.7"), STAFF).status_code == 429
+
+
+def test_the_owner_s_own_mistakes_do_not_lift_an_attacker_s_pause(app, staff_id):
+    attacker, owner = client_at(app, "203.0.113.7"), client_at(app, "198.51.100.2")
+    for _ in range(app.config["STAFF_LOCK_AFTER_FAILURES"]):
+        sign_in(attacker, STAFF, "wrong password!")
+    sign_in(owner, STAFF, "typo in it!")
+    assert sign_in(owner, STAFF).status_code == 303
+    assert sign_in(attacker, STAFF, "wrong password!").status_code == 429
+
+
 def test_another_email_is_not_locked_by_someone_elses_failures(app, staff_id):
     for _ in range(app.config["STAFF_LOCK_AFTER_FAILURES"]):
         sign_in(app.test_client(), "nobody@clinic.test", "wrong password!")
