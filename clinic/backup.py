@@ -21,6 +21,8 @@ def backup_command(path: Path) -> None:
             "pg_dump --format=custom --file=PATH DBNAME"
         )
     partial = path.with_name(path.name + ".partial")
+    # Owner-only from the first byte, like the database itself.
+    os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
     source = db.engine.raw_connection()
     try:
         # SQLite's online backup API: a consistent snapshot, writers barely paused.

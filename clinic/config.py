@@ -108,6 +108,11 @@ def load(app: Flask, test_config: dict | None) -> None:
         )
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == (
+        "session"
+    ):
+        # Only this host, over HTTPS, path /: no subdomain can plant or read it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     _settle_secret_key(app)
 
 

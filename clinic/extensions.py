@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and attached to an app by create_app."""
 
+import os
 from datetime import UTC, datetime
 
 from flask import Flask, abort, request
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.login_manager = login_manager
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
+            keep_private(db.engine.url.database)
             tune_sqlite(db.engine)
 
 
@@ -70,6 +72,18 @@ def refuse_nameless_fields() -> None:
     reads it as None): no browser sends one."""
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and None in request.form:
         abort(400, "The form could not be read. Please reload the page and try again.")
+
+
+def keep_private(path: str | None) -> None:
+    """Create the SQLite file readable by its owner only (0600), before SQLite does
+    with the process's umask; its WAL and shared-memory files take the same mode.
+    Leads hold health information: no other account on the machine reads them."""
+    if not path or path == ":memory:":
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for each in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(each):
+            os.chmod(each, 0o600)
 
 
 def tune_sqlite(engine: Engine) -> None:

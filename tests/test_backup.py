@@ -28,6 +28,7 @@ def test_backup_is_a_complete_copy_that_restores(app, client, make_app, tmp_path
     copy.close()
     assert emails == {"p0@example.com", "p1@example.com", "p2@example.com"}
     assert not list(target.parent.glob("*.partial"))
+    assert target.stat().st_mode & 0o777 == 0o600  # holds every lead
 
     # The restore drill: the app starts on the copy and answers from it.
     restored = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{target}")

@@ -73,3 +73,16 @@ def test_session_cookie_is_secure_in_production(tmp_path, monkeypatch):
     page = app.test_client().get("/consultation", base_url="http://127.0.0.1:5000")
     cookie = page.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
+    # __Host-: this host only, HTTPS only, the whole site, no Domain to widen it.
+    assert cookie.startswith("__Host-session=")
+    assert "Path=/;" in cookie and "Domain" not in cookie
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_the_form_and_its_errors_are_never_stored_by_a_cache(client, bad):
+    if bad:
+        answer = submit(client, first_name="Ana", email="not an address")
+        assert answer.status_code == 400
+    else:
+        answer = client.get("/consultation")
+    assert answer.headers["Cache-Control"] == "no-store"

@@ -20,7 +20,8 @@ def booking_rate_limit() -> str:
 def consultation():
     """Show the request form, with a treatment chosen when the link names one."""
     selected = request.args.get("treatment")
-    return blank_form.page(selected if catalog.get(selected) else "")
+    page = blank_form.page(selected if catalog.get(selected) else "")
+    return page, {"Cache-Control": "no-store"}  # it holds this visitor's tokens
 
 
 # The form checks its own CSRF token, so a stale one re-renders the patient's input
@@ -37,9 +38,13 @@ def submit():
         kick()
         return redirect(url_for("booking.thanks"), 303)
     first, last = bookable_range()
-    return render_template(
-        "booking/consultation.html", form=form, first_date=first, last_date=last
-    ), 400
+    return (
+        render_template(
+            "booking/consultation.html", form=form, first_date=first, last_date=last
+        ),
+        400,
+        {"Cache-Control": "no-store"},
+    )  # and what the patient typed
 
 
 @bp.get("/thanks")

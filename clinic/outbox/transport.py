@@ -4,6 +4,7 @@ Not Flask-Mail's `mail.send`: its connection has no timeout and starts TLS witho
 verifying the server's certificate (tests/test_outbox.py shows both senders).
 """
 
+import os
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -77,10 +78,13 @@ def envelope_address(address: str) -> str:
 
 def write_file(message: Message) -> str:
     folder = Path(current_app.instance_path) / "mail"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{_file_name(message.msgId)}.eml"
-    path.write_bytes(message.as_bytes())
+    # Owner-only, as the database: an email may carry a patient's details.
+    descriptor = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(message.as_bytes())
     current_app.logger.warning("No MAIL_SERVER set: email written to %s", path)
     return str(path)
 

@@ -67,8 +67,9 @@ class SignInForm(StaffForm):
     next = HiddenField()
 
 
-class LeadFilters(Form):
-    """The list's filters, read from the query string so every view has a URL."""
+class FilterFields:
+    """The lead list's filters, shared by the query-string form and the search
+    form (WTForms collects fields from a plain base class too)."""
 
     status = SelectField(
         "Status",
@@ -84,9 +85,6 @@ class LeadFilters(Form):
     )
     received_from = DateField("Received from", validators=[Optional()])
     received_to = DateField("Received to", validators=[Optional()])
-
-    # Dates far outside these fall off the calendar once turned into clinic time.
-    EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
     q = StringField(
         "Search name, email or phone",
         filters=[mark_controls, strip],
@@ -95,12 +93,11 @@ class LeadFilters(Form):
             Length(max=100, message="Search for at most 100 characters."),
         ],
     )
-    page = IntegerField(
-        "Page", default=1, validators=[Optional(), NumberRange(min=1, max=100_000)]
-    )
 
-    def __init__(self, formdata, treatments: dict, **kwargs):
-        super().__init__(formdata, **kwargs)
+    # Dates far outside these fall off the calendar once turned into clinic time.
+    EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+    def offer_treatments(self, treatments: dict) -> None:
         self.treatment.choices = [
             SelectChoice("", "Any treatment"),
             *(SelectChoice(t.slug, t.title) for t in treatments.values()),
@@ -120,6 +117,33 @@ class LeadFilters(Form):
             raise ValidationError(
                 f"Choose a date between {self.EARLIEST.year} and {self.LATEST.year}."
             )
+
+    def valid_values(self) -> dict:
+        """Each filter's value, None where it could not be used."""
+        return {f.name: None if f.errors else f.data for f in self}
+
+
+class LeadFilters(FilterFields, Form):
+    """The filters as the list's URL carries them, so every view has an address;
+    a search's words are not among them but kept in the session (`search`)."""
+
+    page = IntegerField(
+        "Page", default=1, validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    search = StringField("Search", filters=[strip])
+
+    def __init__(self, formdata, treatments: dict, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.offer_treatments(treatments)
+
+
+class LeadSearchForm(FilterFields, StaffForm):
+    """The filter form as sent (POST), so that the words of a search, often a
+    patient's name or phone, never stand in a URL: logs, history, `next=`."""
+
+    def __init__(self, treatments: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.offer_treatments(treatments)
 
 
 class ActionForm(StaffForm):

@@ -1,8 +1,18 @@
 """Working the leads: the list with its dashboard, one lead, its actions, the export."""
 
+import secrets
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -15,29 +25,49 @@ from clinic.staff.forms import (
     AssignForm,
     DeleteForm,
     LeadFilters,
+    LeadSearchForm,
     NoteForm,
     StatusForm,
 )
 from clinic.staff.guard import admin_only
 from clinic.staff.views import bp
 from clinic.treatments import catalog
-from clinic.vocabulary import AuditAction, LeadSource, LeadStatus
+from clinic.vocabulary import AuditAction
+
+SEARCHES, SEARCHES_KEPT = "lead_searches", 10
 
 
 def read_filters() -> tuple[LeadFilters, leads.Filters]:
-    """Read the list's filters from the URL, ignoring any that do not make sense."""
+    """Read the list's filters from the URL, ignoring any that do not make sense;
+    a search's words from the session."""
     form = LeadFilters(request.args, catalog.all())
     form.validate()
-    value = {f.name: None if f.errors else f.data for f in form}
-    filters = leads.Filters(
-        status=LeadStatus(value["status"]) if value["status"] else None,
-        treatment=value["treatment"] or "",
-        source=LeadSource(value["source"]) if value["source"] else None,
-        received_from=value["received_from"],
-        received_to=value["received_to"],
-        q=value["q"] or "",
-    )
-    return form, filters
+    value = form.valid_values()
+    q, search = value["q"] or "", value["search"] or ""
+    if search:
+        q = form.q.data = session.get(SEARCHES, {}).get(search, "")
+    return form, leads.Filters.from_values(value, q, search)
+
+
+def remember_search(words: str) -> str:
+    """Keep a search's words in the (signed) session; return the key links use."""
+    kept = session.get(SEARCHES, {})
+    key = next((k for k, v in kept.items() if v == words), secrets.token_urlsafe(6))
+    kept = {k: v for k, v in kept.items() if k != key}
+    session[SEARCHES] = dict(list(kept.items())[-(SEARCHES_KEPT - 1) :]) | {key: words}
+    return key
+
+
+@bp.post("/leads/search")
+def search():
+    """Apply the filters sent, keeping the search words out of the URL."""
+    form = LeadSearchForm(catalog.all())
+    if not form.validate():
+        flash("Some filters could not be used and were left out.", "error")
+    value = form.valid_values()
+    q = value["q"] or ""
+    filters = leads.Filters.from_values(value, q, remember_search(q) if q else "")
+    return redirect(url_for("staff.leads", **filters.as_args()), 303)
 
 
 @bp.get("/")
@@ -56,6 +86,7 @@ def lead_list():
     page_html = render_template(
         "staff/leads.html",
         form=form,
+        search_form=LeadSearchForm(catalog.all(), formdata=None),
         filters=filters,
         leads=found,
         counts=filters.status_counts(),

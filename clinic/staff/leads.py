@@ -65,6 +65,20 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
+    search: str = ""  # where the session keeps q, so that links need not carry it
+
+    @classmethod
+    def from_values(cls, value: dict, q: str = "", search: str = "") -> "Filters":
+        """Filters from a form's usable values (None where a value was refused)."""
+        return cls(
+            status=LeadStatus(value["status"]) if value["status"] else None,
+            treatment=value["treatment"] or "",
+            source=LeadSource(value["source"]) if value["source"] else None,
+            received_from=value["received_from"],
+            received_to=value["received_to"],
+            q=q,
+            search=search if q else "",
+        )
 
     def conditions(self, with_status: bool = True) -> list:
         found = []
@@ -108,14 +122,16 @@ class Filters:
         return counts
 
     def as_args(self) -> dict[str, str]:
-        """The filters as query-string arguments, leaving out the empty ones."""
+        """The filters as query-string arguments, leaving out the empty ones; a
+        search kept in the session is named by its key, never by its words."""
         args = {
             "status": self.status,
             "treatment": self.treatment,
             "source": self.source,
             "received_from": self.received_from and self.received_from.isoformat(),
             "received_to": self.received_to and self.received_to.isoformat(),
-            "q": self.q,
+            "search": self.search,
+            "q": None if self.search else self.q,
         }
         return {name: value for name, value in args.items() if value}
 
@@ -123,7 +139,8 @@ class Filters:
         """The filters in words for the audit trail; never the search text, which
         may be a patient's name."""
         args = self.as_args()
-        if "q" in args:
+        args.pop("search", None)
+        if self.q:
             args["q"] = "(a search)"
         return ", ".join(f"{k}={v}" for k, v in args.items()) or "no filters"
 

@@ -10,8 +10,9 @@ from sqlalchemy import event
 from clinic.extensions import db
 from clinic.models import AuditEvent, Lead, LeadNote, OutboxEmail
 from clinic.outbox.delivery import send_due
-from tests.conftest import all_rows
+from tests.conftest import all_rows, parse_html
 from tests.staff.conftest import (
+    ADMIN,
     STAFF,
     add_lead,
     create_account,
@@ -433,3 +434,62 @@ def test_send_again_for_another_leads_email_is_a_404(app, staff_client):
     other_email = lead_emails(app, theirs)[0].id
     answer = act(staff_client, mine, f"emails/{other_email}/resend")
     assert answer.status_code == 404
+
+
+def test_a_search_keeps_its_words_out_of_every_url(app, staff_client):
+    for n in range(3):
+        add_lead(app, first_name="Zoë", last_name=f"Quintero{n}", email=f"z{n}@x.test")
+    add_lead(app, first_name="Other", last_name="Person")
+    page = staff_client.get("/staff/leads").text
+    sent = staff_client.post(
+        "/staff/leads/search",
+        data={"csrf_token": csrf_token(page), "q": "Quintero", "source": "other"},
+    )
+    assert sent.status_code == 303
+    assert "Quintero" not in sent.location and "search=" in sent.location
+    listed = staff_client.get(sent.location).text
+    assert sorted(names_on(listed)) == [f"Zoë Quintero{n}" for n in range(3)]
+    assert 'value="Quintero"' in listed  # the box still shows what was searched
+    document = parse_html(listed)
+    hrefs = [a.get("href") or "" for a in document.iter("a")]
+    actions = [f.get("action") or "" for f in document.iter("form")]
+    assert not [url for url in hrefs + actions if "Quintero" in url]
+    export = next(h for h in hrefs if h.startswith("/staff/leads.csv"))
+    assert staff_client.get(export).text.count("Quintero") == 3
+    # Signed out, the sign-in page's next= carries the key, not the words.
+    staff_client.post("/staff/logout", data={"csrf_token": csrf_token(listed)})
+    back = staff_client.get(sent.location)
+    assert "search%3D" in back.location and "Quintero" not in back.location
+
+
+def test_another_session_cannot_read_a_search_by_its_key(app, staff_client, admin_id):
+    add_lead(app, first_name="Zoë", last_name="Quintero")
+    page = staff_client.get("/staff/leads").text
+    sent = staff_client.post(
+        "/staff/leads/search", data={"csrf_token": csrf_token(page), "q": "Quintero"}
+    )
+    other = app.test_client()
+    assert sign_in(other, ADMIN).status_code == 303
+    assert 'value="Quintero"' not in other.get(sent.location).text
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"q": "x" * 101},
+        {"q": "a\x00b"},
+        {"received_to": "9999-12-31"},
+        {"status": "archived"},
+        {"treatment": "<script>"},
+    ],
+)
+def test_a_malformed_search_is_left_out_with_a_message(app, staff_client, fields):
+    add_lead(app, first_name="Kept")
+    page = staff_client.get("/staff/leads").text
+    sent = staff_client.post(
+        "/staff/leads/search", data={"csrf_token": csrf_token(page), **fields}
+    )
+    assert sent.status_code == 303
+    listed = staff_client.get(sent.location)
+    assert listed.status_code == 200 and "Kept" in listed.text
+    assert "Some filters could not be used and were left out." in listed.text
