@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from clinic import rate_limits
+
 # Clinic identity: every detail a deployment changes lives here, not in templates.
 CLINIC_NAME = "Visage Laser and Skin Care"
 CLINIC_TAGLINE = "Medical aesthetics, laser and skin care"
@@ -47,7 +49,9 @@ BOOKING_MAX_DAYS_AHEAD = 183
 BOOKING_RATE_LIMIT = "5 per minute; 20 per hour; 50 per day"
 BOOKING_TOKEN_MAX_AGE = 8 * 3600
 WTF_CSRF_TIME_LIMIT = 8 * 3600
-RATELIMIT_STORAGE_URI = "memory://"
+# None: a SQLite file in the instance folder, shared by this server's processes
+# (clinic/rate_limits.py); redis://… for several servers.
+RATELIMIT_STORAGE_URI = None
 RATELIMIT_HEADERS_ENABLED = False
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
 ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
@@ -99,6 +103,9 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = f"{app.instance_path}/clinic.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        path = f"{app.instance_path}/rate-limits.sqlite3"
+        app.config["RATELIMIT_STORAGE_URI"] = f"{rate_limits.SCHEME}://{path}"
     app.config["SITE_URL"] = app.config["SITE_URL"].rstrip("/")
     if app.config["TRUSTED_HOSTS"] is None:
         app.config["TRUSTED_HOSTS"] = default_hosts(app)

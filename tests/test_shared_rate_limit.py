@@ -1,4 +1,5 @@
-"""Two app servers (separate processes) share one rate limit through Redis."""
+"""Rate limits count per server, not per process: two app processes (separate
+gunicorns) share one count through the default SQLite file, and through Redis."""
 
 import http.cookiejar
 import os
@@ -114,8 +115,30 @@ def test_two_app_servers_share_one_limit_through_redis(two_servers):
     assert send_form(second, "d@example.com") == 429
 
 
-def test_without_redis_each_server_counts_alone(two_servers):
-    first, second = two_servers(BOOKING_RATE_LIMIT="1 per minute")
+def test_processes_on_one_server_share_the_default_limit(two_servers, tmp_path):
+    # The default storage, in a file of the test's own rather than the checkout's
+    # instance folder, where counts would outlive the run.
+    counters = tmp_path / "rate-limits.sqlite3"
+    first, second = two_servers(
+        BOOKING_RATE_LIMIT="2 per minute",
+        RATELIMIT_STORAGE_URI=f"sqlite-file://{counters}",
+    )
     assert send_form(first, "a@example.com") == 303
-    assert send_form(second, "b@example.com") == 303  # its own memory, its own count
+    assert send_form(second, "b@example.com") == 303
     assert send_form(first, "c@example.com") == 429
+    assert send_form(second, "d@example.com") == 429
+
+
+def test_the_default_storage_is_a_file_in_the_instance_folder(make_app):
+    app = make_app(RATELIMIT_STORAGE_URI=None)
+    path = f"{app.instance_path}/rate-limits.sqlite3"
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite-file://{path}"
+
+
+def test_memory_storage_would_count_per_process(two_servers):
+    # Why memory:// is no longer the default: each process counts alone.
+    first, second = two_servers(
+        BOOKING_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE_URI="memory://"
+    )
+    assert send_form(first, "a@example.com") == 303
+    assert send_form(second, "b@example.com") == 303

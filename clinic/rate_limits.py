@@ -1,0 +1,106 @@
+"""Rate-limit counters in a SQLite file of their own: the default storage, shared by
+every process of one server, where `memory://` would give each gunicorn worker its
+own count (two workers, twice the limit). Several servers share Redis instead.
+
+A file of its own, never the app's database: a limiter writing after a request in
+the database file the request itself writes would wait on that request's lock.
+Losing counters in a crash costs nothing, so the file is not made durable.
+"""
+
+import os
+import sqlite3
+import threading
+import time
+
+from limits.storage import Storage
+
+SCHEME = "sqlite-file"
+PURGE_EVERY = 1000  # increments between sweeps of expired counters
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    expires REAL NOT NULL
+)
+"""
+# One statement: two processes counting at once cannot both read the old count.
+INCREMENT = """
+INSERT INTO counters (key, count, expires) VALUES (:key, :amount, :expires)
+ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN counters.expires <= :now THEN excluded.count
+                 ELSE counters.count + excluded.count END,
+    expires = CASE WHEN counters.expires <= :now THEN excluded.expires
+                   ELSE counters.expires END
+RETURNING count
+"""
+
+
+class SQLiteFileStorage(Storage):
+    """`sqlite-file:///path/to/file`: fixed-window counters in that file."""
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions, **options)
+        self.path = uri.removeprefix(f"{SCHEME}://")
+        self.local = threading.local()
+        self.increments = 0
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        self.db().execute(SCHEMA)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return sqlite3.Error
+
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection, opened afresh in a forked worker."""
+        if getattr(self.local, "pid", None) != os.getpid():
+            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            self.local.connection, self.local.pid = connection, os.getpid()
+        return self.local.connection
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        self.increments += 1
+        if self.increments % PURGE_EVERY == 0:
+            self.db().execute("DELETE FROM counters WHERE expires <= ?", (now,))
+        values = {"key": key, "amount": amount, "expires": now + expiry, "now": now}
+        return self.db().execute(INCREMENT, values).fetchone()[0]
+
+    def get(self, key: str) -> int:
+        row = (
+            self.db()
+            .execute(
+                "SELECT count FROM counters WHERE key = ? AND expires > ?",
+                (key, time.time()),
+            )
+            .fetchone()
+        )
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = (
+            self.db()
+            .execute(
+                "SELECT expires FROM counters WHERE key = ? AND expires > ?",
+                (key, time.time()),
+            )
+            .fetchone()
+        )
+        return row[0] if row else time.time()
+
+    def check(self) -> bool:
+        try:
+            self.db().execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        return self.db().execute("DELETE FROM counters").rowcount
+
+    def clear(self, key: str) -> None:
+        self.db().execute("DELETE FROM counters WHERE key = ?", (key,))
