@@ -3,6 +3,7 @@ spreadsheet would run as a formula."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,9 @@ from clinic.treatments import catalog
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet's import may start a cell inside our value: after any
+# separator it can be told to use, or a line break, with spaces it may trim.
+INNER_FORMULA = re.compile(r"([,;\t| \r\n]\s*)([=+\-@])")
 
 COLUMNS = [
     "Lead",
@@ -44,9 +48,18 @@ COLUMNS = [
 
 
 def neutralise(value: object) -> str:
-    """Render a cell so that a spreadsheet shows it as text, never runs it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Render a cell so that a spreadsheet shows it as text, never runs it, with any
+    import options: an apostrophe goes before a formula sign at the start of the
+    value, after leading spaces (trimmed on import), and after each separator or
+    line break (where an import that splits on it, or ignores quotes, starts a
+    cell)."""
+    text = INNER_FORMULA.sub(r"\1'\2", "" if value is None else str(value))
+    if text.startswith(("\t", "\r")):
+        text = "'" + text
+    stripped = text.lstrip()
+    if stripped.startswith(FORMULA_STARTS):
+        return text[: len(text) - len(stripped)] + "'" + stripped
+    return text
 
 
 def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:

@@ -9,6 +9,7 @@ from clinic.models import AuditEvent
 from clinic.staff.export import neutralise
 from tests.conftest import all_rows
 from tests.staff.conftest import add_lead
+from tests.staff.spreadsheet import IMPORT_OPTIONS, formulas
 
 
 def download(client, query: str = ""):
@@ -75,10 +76,44 @@ def test_formulas_are_neutralised_in_every_column(app, staff_client, payload, co
     }
     add_lead(app, **{fields[column]: payload}, utm_campaign=payload)
     (row,) = rows_of(download(staff_client))
-    assert row[column] == "'" + payload
-    assert row["UTM campaign"] == "'" + payload
+    assert row[column].startswith("'") and row[column].endswith(payload[-4:])
+    assert row["UTM campaign"] == row[column]
     for value in row.values():
         assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+# Formulas hidden from a guard on the first character alone.
+HIDDEN_FORMULAS = [
+    " =1+1",
+    "   +1+cmd|' /C calc'!A0",
+    '\u00a0=HYPERLINK("http://evil.example","x")',
+    "Ana;=1+1",
+    "Ana,@SUM(A1:A2)",
+    "Ana =1+1",
+    "Ana|-2+3",
+    "Ana\t=1+1",
+    "line one\n=1+1",
+    "line one\r\n  @SUM(A1)",
+    '"quoted";=1+1',
+    'a"";=1+1',
+]
+
+
+@pytest.mark.parametrize("payload", HIDDEN_FORMULAS)
+def test_no_import_option_turns_a_cell_into_a_formula(app, staff_client, payload):
+    add_lead(app, first_name=payload, message=payload, utm_content=payload)
+    text = download(staff_client).get_data(as_text=True)
+    for options in IMPORT_OPTIONS:
+        assert formulas(text, **options) == [], options
+
+
+def test_the_spreadsheet_check_finds_formulas_left_unguarded():
+    # The same check on cells written without the guard: it would catch them.
+    for payload in HIDDEN_FORMULAS:
+        raw = io.StringIO()
+        csv.writer(raw).writerow(["x", payload])
+        found = [o for o in IMPORT_OPTIONS if formulas(raw.getvalue(), **o)]
+        assert found, payload
 
 
 @pytest.mark.parametrize(
@@ -91,6 +126,10 @@ def test_formulas_are_neutralised_in_every_column(app, staff_client, payload, co
         ("a=b", "a=b"),
         ("=1", "'=1"),
         ("-", "'-"),
+        ("ana@example.com", "ana@example.com"),
+        ("a-b", "a-b"),
+        (" =1", " '=1"),
+        ("a;=b", "a;'=b"),
     ],
 )
 def test_neutralise_leaves_ordinary_cells_alone(value, expected):
