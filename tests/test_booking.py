@@ -324,3 +324,21 @@ def test_foreign_sources_are_not_recorded(app, client, query, headers):
     submit(client, open_form(client, query, headers))
     (lead,) = leads(app)
     assert lead.source_path is None and lead.utm_source is None
+
+
+SQL_PAYLOADS = [
+    "Robert'); DROP TABLE leads;--",
+    "' OR '1'='1",
+    "1; UPDATE leads SET status='spam'",
+    "\\'; SELECT pg_sleep(5);--",
+]
+
+
+@pytest.mark.parametrize("payload", SQL_PAYLOADS)
+def test_sql_in_any_field_is_stored_as_plain_text(app, client, payload):
+    submit(client, email="earlier@example.com")
+    answer = submit(client, first_name=payload, last_name=payload, message=payload)
+    assert answer.status_code == 303
+    leads = all_rows(app, Lead)
+    assert len(leads) == 2 and {lead.status for lead in leads} == {"new"}
+    assert (leads[1].first_name, leads[1].message) == (payload, payload)
