@@ -70,27 +70,18 @@ class SQLiteFileStorage(Storage):
         values = {"key": key, "amount": amount, "expires": now + expiry, "now": now}
         return self.db().execute(INCREMENT, values).fetchone()[0]
 
+    def live(self, key: str) -> tuple[int, float] | None:
+        """The count and expiry of a window still open, if any."""
+        query = "SELECT count, expires FROM counters WHERE key = ? AND expires > ?"
+        return self.db().execute(query, (key, time.time())).fetchone()
+
     def get(self, key: str) -> int:
-        row = (
-            self.db()
-            .execute(
-                "SELECT count FROM counters WHERE key = ? AND expires > ?",
-                (key, time.time()),
-            )
-            .fetchone()
-        )
-        return row[0] if row else 0
+        window = self.live(key)
+        return window[0] if window else 0
 
     def get_expiry(self, key: str) -> float:
-        row = (
-            self.db()
-            .execute(
-                "SELECT expires FROM counters WHERE key = ? AND expires > ?",
-                (key, time.time()),
-            )
-            .fetchone()
-        )
-        return row[0] if row else time.time()
+        window = self.live(key)
+        return window[1] if window else time.time()
 
     def check(self) -> bool:
         try:
