@@ -264,6 +264,9 @@ def test_acknowledgements_to_one_address_stop_for_the_day(mail_app, smtp):
         "victim@example.com",
         "Victim@example.com",  # the domain normalised, the mailbox as typed
     ]
+    withheld = [r for r in rows(app) if r.status == EmailStatus.FAILED]
+    assert len(withheld) == 2
+    assert all("already went to this address" in r.last_error for r in withheld)
     # Every request is stored and the clinic hears of each one.
     assert len(all_rows(app, Lead)) == 5
     clinic_mail = [e for e in smtp.envelopes if e.rcpt_tos == ["frontdesk@clinic.test"]]

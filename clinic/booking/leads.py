@@ -60,7 +60,7 @@ def submit(form: ConsultationForm) -> int:
     try:
         lead_id = db.session.execute(INSERT_LEAD, values).scalar_one()
         if reason is None:
-            enqueue_lead_emails(lead_id, form.email.data)
+            enqueue_lead_emails(lead_id)
         db.session.commit()
     except IntegrityError:
         # A replay or a double click: the form's first request stored it.

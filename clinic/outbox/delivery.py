@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from clinic.extensions import db
-from clinic.models import OutboxEmail
+from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages, transport
-from clinic.vocabulary import EmailStatus
+from clinic.vocabulary import EmailKind, EmailStatus
 
 BATCH = 50
 
@@ -104,6 +104,10 @@ def deliver(email_id: int, now: datetime) -> bool:
     """
     email = db.session.get(OutboxEmail, email_id)
     kind = email.kind
+    if kind == EmailKind.PATIENT_ACK and over_allowance(email, now):
+        withhold(email)
+        db.session.commit()
+        return False
     try:
         message = messages.build(email)
         # End the transaction before talking to SMTP: a slow server must never hold
@@ -129,6 +133,37 @@ def deliver(email_id: int, now: datetime) -> bool:
     db.session.commit()
     current_app.logger.info("email %s (%s) delivered to %s", email_id, kind, where)
     return True
+
+
+def over_allowance(email: OutboxEmail, now: datetime) -> bool:
+    """Tell whether this address (its mailbox in any mix of capitals) has already
+    been sent the day's allowance of acknowledgements, so that the form cannot be
+    used to flood someone's mailbox. Checked here, not when the request is stored,
+    to keep the query off the patient's request and its write lock."""
+    since = now - timedelta(days=1)
+    sent = db.session.scalar(
+        select(func.count(OutboxEmail.id))
+        .join(Lead)
+        .where(
+            # Acknowledgements go out within hours; two days bound the scan.
+            Lead.created_at > since - timedelta(days=1),
+            func.lower(Lead.email) == email.lead.email.lower(),
+            OutboxEmail.kind == EmailKind.PATIENT_ACK,
+            OutboxEmail.status == EmailStatus.SENT,
+            OutboxEmail.sent_at > since,
+        )
+    )
+    return sent >= current_app.config["ACKS_PER_ADDRESS"]
+
+
+def withhold(email: OutboxEmail) -> None:
+    allowance = current_app.config["ACKS_PER_ADDRESS"]
+    email.status, email.lease_until = EmailStatus.FAILED, None
+    email.last_error = (
+        f"Not sent: {allowance} acknowledgements already went to this address "
+        "in the last 24 hours."
+    )
+    current_app.logger.warning("email %s withheld: %s", email.id, email.last_error)
 
 
 def record_failure(email: OutboxEmail, now: datetime, exc: Exception) -> None:

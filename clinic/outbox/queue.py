@@ -1,21 +1,20 @@
 """Adding the emails a lead causes to the outbox."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import make_msgid
-from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import TextClause, bindparam, func, select, text
+from sqlalchemy import TextClause, bindparam, text
 
 from clinic.extensions import db
-from clinic.models import Lead, OutboxEmail
+from clinic.models import OutboxEmail
 from clinic.vocabulary import EmailKind, EmailStatus
 
+KINDS = (EmailKind.CLINIC_NOTIFICATION, EmailKind.PATIENT_ACK)
 COLUMNS = ("lead_id", "kind", "message_id", "created_at", "next_attempt_at")
 
 
-@cache
 def insert_rows(count: int) -> TextClause:
     """One INSERT of `count` rows, written once: a single round trip to a database
     server (a list of parameters goes as one statement per row), and no compiling
@@ -39,34 +38,18 @@ def insert_rows(count: int) -> TextClause:
     )
 
 
-def enqueue_lead_emails(lead_id: int, patient_email: str) -> None:
+def enqueue_lead_emails(lead_id: int) -> None:
     """Owe the clinic a notification and the patient an acknowledgement, in the
-    caller's transaction; no acknowledgement past the day's allowance for that
-    address, so the form cannot be used to flood someone's mailbox."""
-    kinds = [EmailKind.CLINIC_NOTIFICATION]
-    if acknowledgements_today(patient_email) < current_app.config["ACKS_PER_ADDRESS"]:
-        kinds.append(EmailKind.PATIENT_ACK)
+    caller's transaction."""
     domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     now = datetime.now(UTC)
     params = {}
-    for row, kind in enumerate(kinds):
+    for row, kind in enumerate(KINDS):
         values = (lead_id, kind, make_msgid(kind, domain), now, now)
         params |= {
             f"{column}_{row}": v for column, v in zip(COLUMNS, values, strict=True)
         }
-    db.session.execute(insert_rows(len(kinds)), params)
+    db.session.execute(INSERT_EMAILS, params)
 
 
-def acknowledgements_today(address: str) -> int:
-    """How many acknowledgements were owed to this address in the last 24 hours
-    (its mailbox in any mix of capitals), reading only the day's leads."""
-    return db.session.scalar(
-        select(func.count(OutboxEmail.id))
-        .select_from(Lead)
-        .join(OutboxEmail)
-        .where(
-            Lead.created_at > datetime.now(UTC) - timedelta(days=1),
-            func.lower(Lead.email) == address.lower(),
-            OutboxEmail.kind == EmailKind.PATIENT_ACK,
-        )
-    )
+INSERT_EMAILS = insert_rows(len(KINDS))

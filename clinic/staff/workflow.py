@@ -80,7 +80,7 @@ def release_from_spam(lead: Lead) -> None:
         raise Conflict("This lead is not marked as spam.")
     lead.status = LeadStatus.NEW
     if not lead.emails:
-        enqueue_lead_emails(lead.id, lead.email)
+        enqueue_lead_emails(lead.id)
     audit.record(AuditAction.RELEASE, lead.id, lead.spam_reason or "marked by staff")
     db.session.commit()
 

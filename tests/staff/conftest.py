@@ -61,7 +61,7 @@ def add_lead(app, emails: bool = True, **fields) -> int:
         db.session.add(lead)
         db.session.flush()
         if emails and lead.status != "spam":
-            enqueue_lead_emails(lead.id, lead.email)
+            enqueue_lead_emails(lead.id)
         db.session.commit()
         return lead.id
 
