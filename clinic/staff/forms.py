@@ -132,9 +132,18 @@ class LeadFilters(FilterFields, Form):
     )
     search = StringField("Search", filters=[strip])
 
-    def __init__(self, formdata, treatments: dict, **kwargs):
+    def __init__(self, formdata, treatments: dict, searches: dict, **kwargs):
         super().__init__(formdata, **kwargs)
         self.offer_treatments(treatments)
+        self.searches = searches
+
+    def validate_search(self, field):
+        """Put back the words a search key stands for (after q's own rules)."""
+        if not field.data:
+            return
+        if field.data not in self.searches:
+            raise ValidationError("That search has ended. Please search again.")
+        self.q.data = self.searches[field.data]
 
 
 class LeadSearchForm(FilterFields, StaffForm):

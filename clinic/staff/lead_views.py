@@ -40,13 +40,10 @@ SEARCHES, SEARCHES_KEPT = "lead_searches", 10
 def read_filters() -> tuple[LeadFilters, leads.Filters]:
     """Read the list's filters from the URL, ignoring any that do not make sense;
     a search's words from the session."""
-    form = LeadFilters(request.args, catalog.all())
+    form = LeadFilters(request.args, catalog.all(), session.get(SEARCHES, {}))
     form.validate()
     value = form.valid_values()
-    q, search = value["q"] or "", value["search"] or ""
-    if search:
-        q = form.q.data = session.get(SEARCHES, {}).get(search, "")
-    return form, leads.Filters.from_values(value, q, search)
+    return form, leads.Filters.from_values(value, value["q"] or "", value["search"])
 
 
 def remember_search(words: str) -> str:

@@ -68,7 +68,9 @@ class Filters:
     search: str = ""  # where the session keeps q, so that links need not carry it
 
     @classmethod
-    def from_values(cls, value: dict, q: str = "", search: str = "") -> "Filters":
+    def from_values(
+        cls, value: dict, q: str = "", search: str | None = ""
+    ) -> "Filters":
         """Filters from a form's usable values (None where a value was refused)."""
         return cls(
             status=LeadStatus(value["status"]) if value["status"] else None,
@@ -77,7 +79,7 @@ class Filters:
             received_from=value["received_from"],
             received_to=value["received_to"],
             q=q,
-            search=search if q else "",
+            search=(search or "") if q else "",
         )
 
     def conditions(self, with_status: bool = True) -> list:

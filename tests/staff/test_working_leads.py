@@ -470,7 +470,11 @@ def test_another_session_cannot_read_a_search_by_its_key(app, staff_client, admi
     )
     other = app.test_client()
     assert sign_in(other, ADMIN).status_code == 303
-    assert 'value="Quintero"' not in other.get(sent.location).text
+    answer = other.get(sent.location)
+    assert 'value="Quintero"' not in answer.text
+    # Nor does it pass for an unsearched list: it says the search has ended.
+    assert answer.status_code == 400
+    assert "That search has ended. Please search again." in answer.text
 
 
 @pytest.mark.parametrize(
