@@ -53,6 +53,12 @@ WTF_CSRF_TIME_LIMIT = 8 * 3600
 # (clinic/rate_limits.py); redis://… for several servers.
 RATELIMIT_STORAGE_URI = None
 RATELIMIT_HEADERS_ENABLED = False
+# A limit whose storage is down or slow is counted in the process's memory until the
+# storage answers again (logged both ways): it never blocks a patient or answers 500.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
+# Seconds a request waits on the limit storage before counting in memory instead.
+RATELIMIT_STORAGE_TIMEOUT = 0.5
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
 ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
 
@@ -106,6 +112,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config["RATELIMIT_STORAGE_URI"]:
         path = f"{app.instance_path}/rate-limits.sqlite3"
         app.config["RATELIMIT_STORAGE_URI"] = f"{rate_limits.SCHEME}://{path}"
+    rate_limits.settle_options(app.config)
     app.config["SITE_URL"] = app.config["SITE_URL"].rstrip("/")
     if app.config["TRUSTED_HOSTS"] is None:
         app.config["TRUSTED_HOSTS"] = default_hosts(app)

@@ -56,6 +56,10 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nameless_fields)
     csrf.init_app(app)
     limiter.init_app(app)
+    # The module's one Limiter serves every app built in this process (the tests
+    # build many): a storage found dead under an earlier app says nothing of this
+    # app's own.
+    limiter._storage_dead = False
     mail.init_app(app)
     # Flask-Login's init_app would also read the session after every request, public
     # pages included (a cost, and `Vary: Cookie`), to manage remember-me cookies this

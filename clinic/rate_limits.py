@@ -11,8 +11,11 @@ import os
 import sqlite3
 import threading
 import time
+from urllib.parse import urlsplit
 
 from limits.storage import Storage
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SCHEME = "sqlite-file"
 PURGE_EVERY = 1000  # increments between sweeps of expired counters
@@ -36,14 +39,38 @@ RETURNING count
 """
 
 
+REDIS_SCHEMES = {"redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"}
+
+
+def settle_options(config) -> None:
+    """Bound every wait on the limit storage by RATELIMIT_STORAGE_TIMEOUT.
+
+    redis-py would otherwise wait on a frozen server for as long as the kernel keeps
+    the connection, and retry three times more; one failed call is enough for the
+    limiter to count in memory until the server answers again.
+    """
+    options = config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+    timeout = config["RATELIMIT_STORAGE_TIMEOUT"]
+    scheme = urlsplit(config["RATELIMIT_STORAGE_URI"]).scheme
+    if scheme in REDIS_SCHEMES:
+        options.setdefault("socket_timeout", timeout)
+        options.setdefault("socket_connect_timeout", timeout)
+        options.setdefault("retry", Retry(NoBackoff(), 0))
+    elif scheme == SCHEME:
+        options.setdefault("timeout", timeout)
+
+
 class SQLiteFileStorage(Storage):
     """`sqlite-file:///path/to/file`: fixed-window counters in that file."""
 
     STORAGE_SCHEME = [SCHEME]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
+    def __init__(
+        self, uri: str, wrap_exceptions: bool = False, timeout: float = 5, **options
+    ):
         super().__init__(uri, wrap_exceptions, **options)
         self.path = uri.removeprefix(f"{SCHEME}://")
+        self.timeout = timeout
         self.local = threading.local()
         self.increments = 0
         os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
@@ -56,7 +83,9 @@ class SQLiteFileStorage(Storage):
     def db(self) -> sqlite3.Connection:
         """This thread's connection, opened afresh in a forked worker."""
         if getattr(self.local, "pid", None) != os.getpid():
-            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            connection = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=OFF")
             self.local.connection, self.local.pid = connection, os.getpid()

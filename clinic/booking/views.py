@@ -28,13 +28,15 @@ def consultation():
 # with a message instead of answering with a bare error page.
 @bp.post("")
 @csrf.exempt
-# Only stored requests count, so a patient correcting mistakes is never locked out.
-@limiter.limit(booking_rate_limit, deduct_when=lambda r: r.status_code == 303)
 def submit():
     """Store a valid request and redirect to the thanks page; show mistakes."""
     form = ConsultationForm()
     if form.validate_on_submit():
-        leads.submit(form)
+        # Only valid requests count, so a patient correcting mistakes is never locked
+        # out; and they count before anything is stored, so a stored request always
+        # gets its redirect (429 when over the limit, whatever the storage does).
+        with limiter.limit(booking_rate_limit):
+            leads.submit(form)
         kick()
         return redirect(url_for("booking.thanks"), 303)
     first, last = bookable_range()
