@@ -79,8 +79,12 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = None  # None: CLINIC_NAME <CLINIC_EMAIL>
-MAIL_TIMEOUT = 10
-OUTBOX_LEASE_SECONDS = 120
+MAIL_TIMEOUT = 10  # seconds for each reply but the one below
+MAIL_DATA_TIMEOUT = 600  # for the reply to a whole message: RFC 5321 allows 10 min
+MAIL_MESSAGES_PER_CONNECTION = 100
+# How long a claimed email is left to its sender: longer than the longest send, or
+# another sender could send it again while the server is still taking it.
+OUTBOX_LEASE_SECONDS = 900
 OUTBOX_RETRY_BASE_SECONDS = 30
 OUTBOX_RETRY_MAX_SECONDS = 3600
 OUTBOX_MAX_ATTEMPTS = 12
@@ -109,6 +113,11 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = f"{app.instance_path}/clinic.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server restarted under the app leaves dead connections in the pool: test
+        # each before use rather than fail the request that draws it.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
     if not app.config["RATELIMIT_STORAGE_URI"]:
         path = f"{app.instance_path}/rate-limits.sqlite3"
         app.config["RATELIMIT_STORAGE_URI"] = f"{rate_limits.SCHEME}://{path}"
@@ -127,7 +136,24 @@ def load(app: Flask, test_config: dict | None) -> None:
     ):
         # Only this host, over HTTPS, path /: no subdomain can plant or read it.
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    _check_lease(app.config)
     _settle_secret_key(app)
+
+
+def longest_send(config) -> float:
+    """Seconds one email can take: connecting, greeting, EHLO, STARTTLS, EHLO again,
+    AUTH, MAIL, RCPT and DATA each wait up to MAIL_TIMEOUT, the message itself up to
+    MAIL_DATA_TIMEOUT."""
+    return 9 * config["MAIL_TIMEOUT"] + config["MAIL_DATA_TIMEOUT"]
+
+
+def _check_lease(config) -> None:
+    if config["OUTBOX_LEASE_SECONDS"] <= longest_send(config):
+        raise RuntimeError(
+            f"OUTBOX_LEASE_SECONDS ({config['OUTBOX_LEASE_SECONDS']}) must be longer "
+            f"than the longest send ({longest_send(config):g} s from MAIL_TIMEOUT and "
+            "MAIL_DATA_TIMEOUT), or a slow send could be sent twice."
+        )
 
 
 def default_hosts(app: Flask) -> list[str]:

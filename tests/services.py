@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,36 +67,43 @@ class Redis:
 
 
 class PostgreSQL:
-    """A PostgreSQL cluster of the test's own (initdb), to stop and start at will."""
+    """A PostgreSQL cluster of the test's own (initdb), to stop and start at will;
+    run as the postgres account when the tests run as root, which initdb refuses."""
 
-    def __init__(self, folder: Path):
+    def __init__(self):
         self.port = free_port()
-        self.data = folder / "pgdata"
-        self.log = folder / "postgresql.log"
-        run_as = {} if os.geteuid() else {"user": "postgres"}
-        if run_as:
-            folder.chmod(0o777)
-        self.run_as = run_as
-        self.pg(
-            "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"
-        )
+        self.folder = Path(tempfile.mkdtemp(prefix="clinic-pg-"))
+        self.data = self.folder / "data"
+        self.run_as = {"user": "postgres"} if os.geteuid() == 0 else {}
+        if self.run_as:
+            shutil.chown(self.folder, "postgres")
+        self.pg("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-N")
         self.start()
 
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
-    def pg(self, command: str, *args) -> None:
+    def pg(self, command: str, *args, check: bool = True) -> None:
         subprocess.run(
             [PG_BIN / command, *map(str, args)],
-            check=True,
+            check=check,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if not check else None,
             **self.run_as,
         )
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
-        self.pg("pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start")
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        log = self.folder / "postgresql.log"
+        self.pg("pg_ctl", "-D", self.data, "-l", log, "-o", options, "-w", "start")
 
     def stop(self) -> None:
         self.pg("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def create_database(self, name: str) -> str:
+        self.pg("createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name)
+        return self.url(name)
+
+    def remove(self) -> None:
+        self.pg("pg_ctl", "-D", self.data, "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from clinic.booking import blank_form, leads
 from clinic.booking.forms import ConsultationForm, bookable_range
+from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
 from clinic.extensions import csrf, limiter
 from clinic.outbox.background import kick
 from clinic.page_cache import cached_page
@@ -36,17 +37,30 @@ def submit():
         # out; and they count before anything is stored, so a stored request always
         # gets its redirect (429 when over the limit, whatever the storage does).
         with limiter.limit(booking_rate_limit):
-            leads.submit(form)
+            try:
+                leads.submit(form)
+            except OUTAGES as error:
+                current_app.logger.error("request not stored: %s", error)
+                return form_page(form, 503, unavailable=True)
         kick()
         return redirect(url_for("booking.thanks"), 303)
+    return form_page(form, 400)
+
+
+def form_page(form: ConsultationForm, status: int, unavailable: bool = False):
+    """The form again with what the patient typed, and what went wrong."""
     first, last = bookable_range()
-    return (
-        render_template(
-            "booking/consultation.html", form=form, first_date=first, last_date=last
-        ),
-        400,
-        {"Cache-Control": "no-store"},
-    )  # and what the patient typed
+    page = render_template(
+        "booking/consultation.html",
+        form=form,
+        first_date=first,
+        last_date=last,
+        unavailable=unavailable,
+    )
+    headers = {"Cache-Control": "no-store"}
+    if unavailable:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page, status, headers
 
 
 @bp.get("/thanks")

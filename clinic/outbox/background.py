@@ -9,36 +9,35 @@ import threading
 
 from flask import Flask, current_app
 
-from clinic.outbox.delivery import send_due
+from clinic.outbox.runner import Runner
 
 POLL_SECONDS = 30  # also picks up retries whose back-off has run out
 
 
 class BackgroundSender:
     def __init__(self, app: Flask):
-        self.app = app
         self.pid = os.getpid()
         self.wake = threading.Event()
-        self.stopping = False
+        self.stopping = threading.Event()
+        self.runner = Runner(app, self.stopping, POLL_SECONDS)
         self.thread = threading.Thread(
             target=self.run, name="outbox-sender", daemon=True
         )
         self.thread.start()
 
     def run(self) -> None:
-        while not self.stopping:
-            self.wake.wait(POLL_SECONDS)
+        delay = POLL_SECONDS
+        while not self.stopping.is_set():
+            # A patient's request wakes it early.
+            if delay:
+                self.wake.wait(delay)
             self.wake.clear()
-            if self.stopping:
+            if self.stopping.is_set():
                 break
-            with self.app.app_context():
-                try:
-                    send_due()
-                except Exception:  # noqa: BLE001 - the thread must outlive any bug
-                    self.app.logger.exception("background outbox sender failed")
+            delay = self.runner.step()
 
     def stop(self) -> None:
-        self.stopping = True
+        self.stopping.set()
         self.wake.set()
         self.thread.join(timeout=10)
 

@@ -4,9 +4,11 @@ import signal
 import threading
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from clinic.outbox.delivery import send_due
+from clinic.outbox.runner import Runner
 
 outbox_cli = AppGroup("outbox", help="Deliver the emails leads are owed.")
 
@@ -20,19 +22,17 @@ def send_command(ignore_backoff: bool) -> None:
 
 @outbox_cli.command("worker")
 @click.option(
-    "--interval", default=5.0, show_default=True, help="Seconds between runs."
+    "--interval",
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait when nothing is due.",
 )
 def worker_command(interval: float) -> None:
-    """Keep delivering until stopped (SIGTERM or Ctrl-C)."""
+    """Keep delivering until stopped (SIGTERM or Ctrl-C): a backlog without pause,
+    and through database and mail server outages, backing off."""
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for each in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(each, lambda *_: stop.set())
     click.echo(f"outbox worker: checking every {interval:g} s")
-    try:
-        while not stop.is_set():
-            report = send_due()
-            if report.sent or report.failed:
-                click.echo(str(report))
-            stop.wait(interval)
-    except KeyboardInterrupt:
-        pass
+    Runner(current_app._get_current_object(), stop, interval).run()
     click.echo("outbox worker: stopped")

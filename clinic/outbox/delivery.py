@@ -1,11 +1,16 @@
 """Delivering due outbox emails: claim with a lease, send, record, back off."""
 
+import itertools
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
+from threading import Event
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
@@ -13,15 +18,30 @@ from clinic.outbox import messages, transport
 from clinic.vocabulary import EmailKind, EmailStatus
 
 BATCH = 50
+# Waits between attempts to record a sent email while the database is away.
+RECORD_RETRY_SECONDS = (0.1, 0.5, 1, 2, 5)
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    SERVER_UNAVAILABLE = "server unavailable"
 
 
 @dataclass
 class Report:
     sent: int = 0
     failed: int = 0
+    # The run ended because the mail server is away, with due emails left behind.
+    server_unavailable: bool = False
+    # The run stopped at its limit, not for want of due emails: more are waiting.
+    more: bool = False
 
     def __str__(self) -> str:
-        return f"{self.sent} sent, {self.failed} failed"
+        text = f"{self.sent} sent, {self.failed} failed"
+        if self.server_unavailable:
+            text += "; the mail server is unavailable"
+        return text
 
 
 def now_utc() -> datetime:
@@ -45,26 +65,36 @@ def send_due(
     now: datetime | None = None,
     ignore_backoff: bool = False,
     limit: int | None = BATCH,
+    stop: Event | None = None,
 ) -> Report:
     """Deliver the emails that are due now (at most `limit`; None: all of them), each
     claimed before it is sent and tried at most once per run, so ignoring back-off
-    never hammers a server that is down.
+    never hammers a server that is down, over one SMTP connection. The run ends
+    early when the mail server is unavailable, or when `stop` is set.
 
     Each email's lease starts when that email is claimed: timed from the start of a
     long run, a lease could run out before its email was even sent, and another
     sender would send it too. `now` fixes the clock, for tests.
     """
     report, tried = Report(), set()
-    while limit is None or len(tried) < limit:
-        moment = now or now_utc()
-        email_id = claim_next(moment, ignore_backoff, tried)
-        if email_id is None:
-            break
-        tried.add(email_id)
-        if deliver(email_id, moment):
-            report.sent += 1
-        else:
+    with transport.Courier() as courier:
+        while not (stop and stop.is_set()):
+            if limit is not None and len(tried) >= limit:
+                report.more = True
+                break
+            moment = now or now_utc()
+            email_id = claim_next(moment, ignore_backoff, tried)
+            if email_id is None:
+                break
+            tried.add(email_id)
+            outcome = deliver(email_id, moment, courier)
+            if outcome is Outcome.SENT:
+                report.sent += 1
+                continue
             report.failed += 1
+            if outcome is Outcome.SERVER_UNAVAILABLE:
+                report.server_unavailable = True
+                break
     return report
 
 
@@ -96,8 +126,10 @@ def claim_next(
     return email_id
 
 
-def deliver(email_id: int, now: datetime) -> bool:
-    """Send one claimed email and record the outcome; True when it went.
+def deliver(
+    email_id: int, now: datetime, courier: transport.Courier | None = None
+) -> Outcome:
+    """Send one claimed email and record the outcome.
 
     Whatever goes wrong with one email is recorded as that email's failure, so a
     bad address or a template error never holds up the emails behind it.
@@ -107,32 +139,59 @@ def deliver(email_id: int, now: datetime) -> bool:
     if kind == EmailKind.PATIENT_ACK and over_allowance(email, now):
         withhold(email)
         db.session.commit()
-        return False
+        return Outcome.FAILED
     try:
         message = messages.build(email)
         # End the transaction before talking to SMTP: a slow server must never hold
         # a database lock that patients submitting the form are waiting for.
         db.session.commit()
-        where = transport.send(message)
+        where = (courier or transport).send(message)
     except transport.DELIVERY_ERRORS as exc:
         record_failure(email, now, exc)
         db.session.commit()
-        return False
+        if isinstance(exc, transport.ServerUnavailable):
+            return Outcome.SERVER_UNAVAILABLE
+        return Outcome.FAILED
     except Exception as exc:  # noqa: BLE001 - a bug, but one email's bug alone
         current_app.logger.exception("email %s (%s) could not be sent", email_id, kind)
         db.session.rollback()
         record_failure(db.session.get(OutboxEmail, email_id), now, exc)
         db.session.commit()
-        return False
-    email.status, email.sent_at, email.lease_until, email.last_error = (
-        EmailStatus.SENT,
-        now_utc(),
-        None,
-        None,
-    )
-    db.session.commit()
+        return Outcome.FAILED
+    record_sent(email_id)
     current_app.logger.info("email %s (%s) delivered to %s", email_id, kind, where)
-    return True
+    return Outcome.SENT
+
+
+def record_sent(email_id: int) -> None:
+    """Mark an email sent, trying until the database takes it: given up, the record
+    would leave the email to be sent again once its lease ran out. Not even a
+    signal stops this; the lease outlasts any outage the database comes back from."""
+    for attempt in itertools.count():
+        try:
+            db.session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == email_id)
+                .values(
+                    status=EmailStatus.SENT,
+                    sent_at=now_utc(),
+                    lease_until=None,
+                    last_error=None,
+                )
+            )
+            db.session.commit()
+            return
+        except SQLAlchemyError as error:
+            delay = RECORD_RETRY_SECONDS[min(attempt, len(RECORD_RETRY_SECONDS) - 1)]
+            current_app.logger.warning(
+                "email %s was sent but could not be recorded yet (%s); "
+                "trying again in %s s",
+                email_id,
+                type(error).__name__,
+                delay,
+            )
+            db.session.rollback()
+            time.sleep(delay)
 
 
 def over_allowance(email: OutboxEmail, now: datetime) -> bool:

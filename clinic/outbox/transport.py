@@ -1,4 +1,4 @@
-"""Handing a message to the SMTP server, or to a file on a laptop with no server.
+"""Handing messages to the SMTP server, or to files on a laptop with no server.
 
 Not Flask-Mail's `mail.send`: its connection has no timeout and starts TLS without
 verifying the server's certificate (tests/test_outbox.py shows both senders).
@@ -20,21 +20,44 @@ class UndeliverableAddress(ValueError):
     """An address no SMTP server can be given as it stands."""
 
 
+class ServerUnavailable(smtplib.SMTPException):
+    """The mail server could not be reached, or the connection broke: the emails
+    behind this one wait until it is back."""
+
+
 # What a failed delivery is expected to raise; anything else is a bug, logged loudly
 # but still recorded against that one email.
 DELIVERY_ERRORS = (smtplib.SMTPException, OSError, BadHeaderError, UndeliverableAddress)
+# "Service not available, closing transmission channel" (RFC 5321, 3.8).
+CLOSING = 421
 
 
-def send(message: Message) -> str:
-    """Deliver a message; return where it went."""
-    if message.has_bad_headers():
-        raise BadHeaderError("refusing a header with a line break")
-    if not current_app.config["MAIL_SERVER"]:
-        return write_file(message)
-    return send_smtp(message)
+class PatientAtDataEnd:
+    """Wait for the reply to the end of DATA as long as RFC 5321 (4.5.3.2.6) lets a
+    server take, ten minutes, not the short timeout of other commands: a sender that
+    gave up sooner would later send again an email the server had kept."""
+
+    data_timeout: float = 600
+
+    def data(self, msg):
+        self.sock.settimeout(self.data_timeout)
+        try:
+            return super().data(msg)
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
 
 
-def send_smtp(message: Message) -> str:
+class SMTP(PatientAtDataEnd, smtplib.SMTP):
+    pass
+
+
+class SMTP_SSL(PatientAtDataEnd, smtplib.SMTP_SSL):  # noqa: N801 - smtplib's name
+    pass
+
+
+def connect() -> smtplib.SMTP:
+    """Open a connection, start TLS and sign in, as configured."""
     config = current_app.config
     host, port, timeout = (
         config["MAIL_SERVER"],
@@ -44,21 +67,80 @@ def send_smtp(message: Message) -> str:
     # The default context verifies the certificate chain and the host name.
     context = ssl.create_default_context()
     if config["MAIL_USE_SSL"]:
-        server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        server = SMTP_SSL(host, port, timeout=timeout, context=context)
     else:
-        server = smtplib.SMTP(host, port, timeout=timeout)
-    with server:
+        server = SMTP(host, port, timeout=timeout)
+    server.data_timeout = config["MAIL_DATA_TIMEOUT"]
+    try:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             server.starttls(context=context)
         if config["MAIL_USERNAME"]:
             server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+class Courier:
+    """Carries messages to the mail server over one connection, opened for the first
+    and kept for the next (a fresh one every MAIL_MESSAGES_PER_CONNECTION, a number
+    some servers cap), or writes them to files when no MAIL_SERVER is set."""
+
+    def __init__(self):
+        self.server: smtplib.SMTP | None = None
+        self.carried = 0
+
+    def __enter__(self) -> "Courier":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def send(self, message: Message) -> str:
+        """Deliver a message; return where it went."""
+        if message.has_bad_headers():
+            raise BadHeaderError("refusing a header with a line break")
+        config = current_app.config
+        if not config["MAIL_SERVER"]:
+            return write_file(message)
         sender = parseaddr(message.sender)[1]
         recipients = [
             envelope_address(addr[1] if isinstance(addr, tuple) else parseaddr(addr)[1])
             for addr in message.send_to
         ]
-        server.sendmail(sender, recipients, message.as_bytes())
-    return f"smtp://{host}:{port}"
+        if self.carried >= config["MAIL_MESSAGES_PER_CONNECTION"]:
+            self.close()
+        try:
+            if self.server is None:
+                self.server = connect()
+            self.server.sendmail(sender, recipients, message.as_bytes())
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code != CLOSING:
+                raise  # this message refused; the connection is still good
+            self.close()
+            reply = f"{error.smtp_code} {error.smtp_error!r}"
+            raise ServerUnavailable(reply) from error
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise ServerUnavailable(f"{type(error).__name__}: {error}") from error
+        self.carried += 1
+        return f"smtp://{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+
+    def close(self) -> None:
+        server, self.server, self.carried = self.server, None, 0
+        if server is None:
+            return
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            server.close()
+
+
+def send(message: Message) -> str:
+    """Deliver one message on a connection of its own; return where it went."""
+    with Courier() as courier:
+        return courier.send(message)
 
 
 def envelope_address(address: str) -> str:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.blog import articles
+from clinic.errors import RETRY_AFTER_SECONDS
 from clinic.extensions import db
 from clinic.page_cache import cached_page
 from clinic.pages import privacy as privacy_notice
@@ -42,7 +43,11 @@ def healthz():
         db.session.execute(select(1))
     except SQLAlchemyError:
         current_app.logger.exception("health check: database unreachable")
-        return {"status": "unavailable"}, 503, {"Cache-Control": "no-store"}
+        return (
+            {"status": "unavailable"},
+            503,
+            {"Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
 
 
