@@ -3,7 +3,7 @@ the staff who work them, and the trail of what staff did."""
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
@@ -25,6 +25,8 @@ class Lead(db.Model):
     """A consultation request, kept from the moment it is submitted."""
 
     __tablename__ = "leads"
+    # The sender looks up each acknowledgement's address in any mix of capitals.
+    __table_args__ = (Index("ix_leads_email_lower", func.lower("email")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -93,13 +95,15 @@ class OutboxEmail(db.Model):
     """An email owed because of a lead, delivered outside the request that caused it."""
 
     __tablename__ = "outbox_emails"
+    # Senders take the oldest pending email: read in order, not sorted each time.
+    __table_args__ = (Index("ix_outbox_emails_status_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
     kind: Mapped[EmailKind] = mapped_column(StoredAs(EmailKind, 30))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[EmailStatus] = mapped_column(
-        StoredAs(EmailStatus, 10), default=EmailStatus.PENDING, index=True
+        StoredAs(EmailStatus, 10), default=EmailStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

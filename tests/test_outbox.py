@@ -604,3 +604,85 @@ def test_a_bug_building_one_email_is_that_email_s_failure_alone(
     first = rows(app)[0]
     assert first.status == EmailStatus.PENDING and "KeyError" in first.last_error
     assert len(smtp.envelopes) == 3
+
+
+class CountingInbox(Inbox):
+    """Counts the connections (EHLO greetings) the messages came over."""
+
+    def __init__(self):
+        super().__init__()
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+
+@pytest.mark.parametrize(("per_connection", "connections"), [(100, 1), (25, 3)])
+def test_a_run_carries_many_emails_over_one_connection(
+    mail_app, smtp_port, per_connection, connections
+):
+    app = mail_app(MAIL_MESSAGES_PER_CONNECTION=per_connection)
+    client = app.test_client()
+    for n in range(30):
+        submit(client, email=f"patient{n}@example.com")
+    inbox = CountingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert run_send(app, limit=None).sent == 60
+    finally:
+        controller.stop()
+    assert len(inbox.envelopes) == 60
+    assert inbox.connections == connections
+
+
+class LateInbox(Inbox):
+    """Keeps each message, then answers DATA later than other replies may take."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        await asyncio.sleep(1.0)
+        return "250 OK"
+
+
+def test_a_late_reply_to_data_is_waited_for_not_sent_again(mail_app, smtp_port):
+    # Other replies may take 0.2 s; the reply to a whole message may take minutes.
+    app = mail_app(MAIL_TIMEOUT=0.2, MAIL_DATA_TIMEOUT=60, OUTBOX_LEASE_SECONDS=120)
+    submit(app.test_client())
+    inbox = LateInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert run_send(app).sent == 2
+        assert run_send(app, ignore_backoff=True).sent == 0
+    finally:
+        controller.stop()
+    assert len(inbox.envelopes) == 2
+    assert {r.status for r in rows(app)} == {"sent"}
+
+
+def test_the_lease_must_outlast_the_longest_send(make_app):
+    with pytest.raises(RuntimeError, match="OUTBOX_LEASE_SECONDS"):
+        make_app(MAIL_TIMEOUT=10, MAIL_DATA_TIMEOUT=600, OUTBOX_LEASE_SECONDS=300)
+
+
+def test_the_worker_drains_a_backlog_without_pausing(mail_app, smtp, smtp_port):
+    # An hour between runs: only a worker that goes straight on after a full batch
+    # delivers 130 emails (three batches) while the test waits.
+    app = mail_app()
+    client = app.test_client()
+    for n in range(65):
+        submit(client, email=f"patient{n}@example.com")
+    worker = outbox_command(app, smtp_port, "worker", "--interval", "3600")
+    try:
+        for _ in range(1200):
+            if len(smtp.envelopes) == 130:
+                break
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert len(smtp.envelopes) == 130, output
+    assert {r.status for r in rows(app)} == {"sent"}

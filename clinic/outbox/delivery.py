@@ -76,32 +76,43 @@ def send_due(
     long run, a lease could run out before its email was even sent, and another
     sender would send it too. `now` fixes the clock, for tests.
     """
-    report, tried = Report(), set()
+    report, tried, unrecorded = Report(), set(), None
     with transport.Courier() as courier:
-        while not (stop and stop.is_set()):
-            if limit is not None and len(tried) >= limit:
-                report.more = True
-                break
-            moment = now or now_utc()
-            email_id = claim_next(moment, ignore_backoff, tried)
-            if email_id is None:
-                break
-            tried.add(email_id)
-            outcome = deliver(email_id, moment, courier)
-            if outcome is Outcome.SENT:
-                report.sent += 1
-                continue
-            report.failed += 1
-            if outcome is Outcome.SERVER_UNAVAILABLE:
-                report.server_unavailable = True
-                break
+        try:
+            while not (stop and stop.is_set()):
+                if limit is not None and len(tried) >= limit:
+                    report.more = True
+                    break
+                moment = now or now_utc()
+                email_id = claim_next(moment, ignore_backoff, tried, unrecorded)
+                unrecorded = None
+                if email_id is None:
+                    break
+                tried.add(email_id)
+                outcome = deliver(email_id, moment, courier)
+                if outcome is Outcome.SENT:
+                    report.sent += 1
+                    unrecorded = email_id
+                    continue
+                report.failed += 1
+                if outcome is Outcome.SERVER_UNAVAILABLE:
+                    report.server_unavailable = True
+                    break
+        finally:
+            if unrecorded is not None:
+                record_sent(unrecorded)
     return report
 
 
 def claim_next(
-    now: datetime, ignore_backoff: bool = False, tried: Collection[int] = ()
+    now: datetime,
+    ignore_backoff: bool = False,
+    tried: Collection[int] = (),
+    sent: int | None = None,
 ) -> int | None:
     """Take the lease on the oldest due email nobody holds; None when none is left.
+    With `sent`, record that email sent in the same transaction: one commit, not
+    two, for each email of a backlog.
 
     One email at a time, so a lease never has to outlast more than one delivery. On
     PostgreSQL, senders skip rows another sender is claiming (FOR UPDATE SKIP
@@ -116,13 +127,22 @@ def claim_next(
     if db.engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-    email_id = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == pick.scalar_subquery())
-        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
-        .returning(OutboxEmail.id)
-    ).scalar_one_or_none()
-    db.session.commit()  # release the lock before the slow part
+    try:
+        if sent is not None:
+            db.session.execute(mark_sent(sent))
+        email_id = db.session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == pick.scalar_subquery())
+            .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+            .returning(OutboxEmail.id)
+        ).scalar_one_or_none()
+        db.session.commit()  # release the lock before the slow part
+    except SQLAlchemyError:
+        if sent is None:
+            raise
+        db.session.rollback()
+        record_sent(sent)  # first what must not be lost, then the claim again
+        return claim_next(now, ignore_backoff, tried)
     return email_id
 
 
@@ -158,9 +178,21 @@ def deliver(
         record_failure(db.session.get(OutboxEmail, email_id), now, exc)
         db.session.commit()
         return Outcome.FAILED
-    record_sent(email_id)
     current_app.logger.info("email %s (%s) delivered to %s", email_id, kind, where)
-    return Outcome.SENT
+    return Outcome.SENT  # the caller records it
+
+
+def mark_sent(email_id: int):
+    return (
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id)
+        .values(
+            status=EmailStatus.SENT,
+            sent_at=now_utc(),
+            lease_until=None,
+            last_error=None,
+        )
+    )
 
 
 def record_sent(email_id: int) -> None:
@@ -169,16 +201,7 @@ def record_sent(email_id: int) -> None:
     signal stops this; the lease outlasts any outage the database comes back from."""
     for attempt in itertools.count():
         try:
-            db.session.execute(
-                update(OutboxEmail)
-                .where(OutboxEmail.id == email_id)
-                .values(
-                    status=EmailStatus.SENT,
-                    sent_at=now_utc(),
-                    lease_until=None,
-                    last_error=None,
-                )
-            )
+            db.session.execute(mark_sent(email_id))
             db.session.commit()
             return
         except SQLAlchemyError as error:
