@@ -19,6 +19,11 @@ from flask import Flask, Response, current_app, request
 
 # Set on a request's WSGI environ when its response may be replayed to anyone.
 SHAREABLE = "clinic.shareable_response"
+# The same bytes for everyone: any cache (nginx, a browser) may keep a page a minute,
+# serve it stale while it fetches the new one, and through an outage of the app.
+SHARED_CACHE_CONTROL = (
+    "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class CachedPage:
             response = Response(self.body, mimetype=self.mimetype)
             response.set_etag(self.etag)
         response.vary.add("Accept-Encoding")
-        response.cache_control.no_cache = True
+        response.headers["Cache-Control"] = SHARED_CACHE_CONTROL
         return response.make_conditional(request)
 
 

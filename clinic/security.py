@@ -43,6 +43,9 @@ def register(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # Only what says otherwise (public pages, static files) may be kept by a
+        # cache: a 404 or a redirect may change, and staff pages are private.
+        response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
