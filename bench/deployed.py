@@ -148,7 +148,9 @@ def report(args, figures: dict) -> float:
         f"article through nginx: X-Cache {figures['cache']}, "
         f"Cache-Control {figures['cache_control']}"
     )
-    for n, (site, file) in enumerate(zip(figures["site"], figures["file"]), 1):
+    for n, (site, file) in enumerate(
+        zip(figures["site"], figures["file"], strict=True), 1
+    ):
         print(
             f"round {n}: site {site:,.0f} req/s, file {file:,.0f} req/s, "
             f"ratio {site / file:.2f}"
