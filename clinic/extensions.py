@@ -55,10 +55,11 @@ def init_app(app: Flask) -> None:
     # Before CSRFProtect's own check, which fails on a field without a name.
     app.before_request(refuse_nameless_fields)
     csrf.init_app(app)
-    limiter.init_app(app)
     # The module's one Limiter serves every app built in this process (the tests
-    # build many): a storage found dead under an earlier app says nothing of this
-    # app's own.
+    # build many): an earlier app's storage options (Flask-Limiter merges each
+    # app's into one dict) or a storage found dead under it say nothing of this one.
+    limiter._storage_options = {}
+    limiter.init_app(app)
     limiter._storage_dead = False
     mail.init_app(app)
     # Flask-Login's init_app would also read the session after every request, public
