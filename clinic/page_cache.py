@@ -49,7 +49,10 @@ class CachedPage:
             response = Response(self.body, mimetype=self.mimetype)
             response.set_etag(self.etag)
         response.vary.add("Accept-Encoding")
-        response.headers["Cache-Control"] = SHARED_CACHE_CONTROL
+        # A developer editing templates wants each change on the next reload.
+        response.headers["Cache-Control"] = (
+            "no-cache" if current_app.debug else SHARED_CACHE_CONTROL
+        )
         return response.make_conditional(request)
 
 
