@@ -34,5 +34,7 @@ def worker_command(interval: float) -> None:
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda *_: stop.set())
     click.echo(f"outbox worker: checking every {interval:g} s")
-    Runner(current_app._get_current_object(), stop, interval).run()
+    app = current_app._get_current_object()
+    # What each run sent, on standard output as it happens (systemd's journal).
+    Runner(app, stop, interval, on_report=lambda r: click.echo(str(r))).run()
     click.echo("outbox worker: stopped")

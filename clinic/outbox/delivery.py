@@ -146,9 +146,7 @@ def claim_next(
     return email_id
 
 
-def deliver(
-    email_id: int, now: datetime, courier: transport.Courier | None = None
-) -> Outcome:
+def deliver(email_id: int, now: datetime, courier: transport.Courier) -> Outcome:
     """Send one claimed email and record the outcome.
 
     Whatever goes wrong with one email is recorded as that email's failure, so a
@@ -165,7 +163,7 @@ def deliver(
         # End the transaction before talking to SMTP: a slow server must never hold
         # a database lock that patients submitting the form are waiting for.
         db.session.commit()
-        where = (courier or transport).send(message)
+        where = courier.send(message)
     except transport.DELIVERY_ERRORS as exc:
         record_failure(email, now, exc)
         db.session.commit()

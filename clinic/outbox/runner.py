@@ -2,21 +2,31 @@
 drain what is due without pausing between full batches, and back off while the
 database or the mail server is away, for as long as it takes."""
 
+from collections.abc import Callable
 from threading import Event
 
 from flask import Flask
-from sqlalchemy.exc import InterfaceError, OperationalError
 
+from clinic.errors import OUTAGES
 from clinic.extensions import db
-from clinic.outbox.delivery import send_due
+from clinic.outbox.delivery import Report, send_due
 
 FIRST_BACKOFF_SECONDS = 1
 MAX_BACKOFF_SECONDS = 60
 
 
 class Runner:
-    def __init__(self, app: Flask, stop: Event, interval: float):
+    def __init__(
+        self,
+        app: Flask,
+        stop: Event,
+        interval: float,
+        on_report: Callable[[Report], None] | None = None,
+    ):
         self.app, self.stop, self.interval = app, stop, interval
+        self.on_report = on_report or (
+            lambda report: app.logger.info("outbox: %s", report)
+        )
         self.failures = 0
 
     def step(self) -> float:
@@ -25,32 +35,32 @@ class Runner:
             try:
                 report = send_due(stop=self.stop)
             except Exception as error:  # noqa: BLE001 - the loop outlives anything
+                delay = self.fail()
                 self.app.logger.error(
                     "outbox: run failed (%s: %s); trying again in %s s",
                     type(error).__name__,
                     error,
-                    self.backoff(),
-                    exc_info=not is_outage(error),
+                    delay,
+                    # A database away is no bug: no traceback for it.
+                    exc_info=not isinstance(error, OUTAGES),
                 )
-                return self.fail()
+                return delay
             finally:
                 db.session.remove()
         if report.sent or report.failed:
-            self.app.logger.info("outbox: %s", report)
+            self.on_report(report)
         if report.server_unavailable:
+            delay = self.fail()
             self.app.logger.warning(
-                "outbox: the mail server is unavailable; trying again in %s s",
-                self.backoff(),
+                "outbox: the mail server is unavailable; trying again in %s s", delay
             )
-            return self.fail()
+            return delay
         self.failures = 0
         return 0 if report.more else self.interval
 
-    def backoff(self) -> float:
-        return min(FIRST_BACKOFF_SECONDS * 2**self.failures, MAX_BACKOFF_SECONDS)
-
     def fail(self) -> float:
-        delay = self.backoff()
+        """Count a failed run; return the wait before the next, doubling each time."""
+        delay = min(FIRST_BACKOFF_SECONDS * 2**self.failures, MAX_BACKOFF_SECONDS)
         self.failures += 1
         return delay
 
@@ -58,8 +68,3 @@ class Runner:
         """Keep going until `stop` is set."""
         while not self.stop.is_set():
             self.stop.wait(self.step())
-
-
-def is_outage(error: Exception) -> bool:
-    """A database that is away or busy: logged without a traceback, unlike a bug."""
-    return isinstance(error, OperationalError | InterfaceError)

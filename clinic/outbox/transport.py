@@ -137,12 +137,6 @@ class Courier:
             server.close()
 
 
-def send(message: Message) -> str:
-    """Deliver one message on a connection of its own; return where it went."""
-    with Courier() as courier:
-        return courier.send(message)
-
-
 def envelope_address(address: str) -> str:
     """The address as SMTP carries it: an internationalised domain in its ASCII
     (IDNA) form. A local part outside ASCII would need SMTPUTF8, which the form
