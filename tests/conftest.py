@@ -160,14 +160,26 @@ def free_port() -> int:
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
+    """An aiosmtpd handler that keeps every message it is given, and lets a test
+    wait for the messages it expects."""
 
     def __init__(self):
         self.envelopes = []
+        self.arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
+        self.keep(envelope)
         return "250 OK"
+
+    def keep(self, envelope) -> None:
+        with self.arrived:
+            self.envelopes.append(envelope)
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 60) -> bool:
+        """Wait until `count` messages have arrived; False if they never do."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.envelopes) >= count, timeout)
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ restart them (never the machine's shared ones)."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
-import time
+import threading
 from pathlib import Path
 
+from clinic import ROOT
 from tests.conftest import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -19,17 +20,45 @@ PG_BIN = next(
 )
 
 
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    """Return once the server accepts connections; fail if it exits first."""
-    for _ in range(600):
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not start listening on port {port}")
+def start_when_ready(command: list, ready: str, stream: str, **options):
+    """Start a server and return once it prints the line that says it is ready (on
+    `stream`: "stdout" or "stderr"); what it prints afterwards is read and dropped,
+    so a full pipe never blocks it."""
+    process = subprocess.Popen(
+        command, text=True, **{stream: subprocess.PIPE}, **options
+    )
+    output = getattr(process, stream)
+    seen = []
+    for line in output:
+        seen.append(line)
+        if ready in line:
+            process.drain = threading.Thread(target=output.read)
+            process.drain.start()
+            return process
+    output.close()
+    raise RuntimeError(f"{command[0]} exited with {process.wait()}:\n{''.join(seen)}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by start_when_ready, and close its pipe."""
+    process.terminate()
+    process.wait(30)
+    process.drain.join(30)
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def start_gunicorn(env: dict, *args: str) -> subprocess.Popen:
+    """gunicorn on the checkout's app; once it listens, a request waits in the
+    socket for a worker."""
+    return start_when_ready(
+        [sys.executable, "-m", "gunicorn", *args, "wsgi:app"],
+        "Listening at",
+        "stderr",
+        cwd=ROOT,
+        env=env,
+    )
 
 
 class Redis:
@@ -46,17 +75,16 @@ class Redis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
+        self.process = start_when_ready(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1"]
             + ["--save", "", "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
+            "Ready to accept connections",
+            "stdout",
         )
-        wait_for_port(self.port, self.process, "redis-server")
 
     def stop(self) -> None:
         self.resume()
-        self.process.terminate()
-        self.process.wait(10)
+        stop(self.process)
 
     def freeze(self) -> None:
         """SIGSTOP: connections stay open and nothing answers, as with a hung host."""

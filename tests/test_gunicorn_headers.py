@@ -4,15 +4,12 @@ pages every later visitor is served from memory."""
 
 import http.client
 import os
-import subprocess
-import sys
-import threading
 from contextlib import closing
 
 import pytest
 
-from clinic import ROOT
 from tests.conftest import TEST_SECRET, free_port
+from tests.services import start_gunicorn, stop
 
 HOSTILE_HEADERS = {
     "SCRIPT_NAME": "/evil",
@@ -31,26 +28,9 @@ def gunicorn(tmp_path_factory):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # Once gunicorn says it listens, a request waits in the socket for a worker.
-    for line in server.stderr:
-        if "Listening at" in line:
-            break
-    else:
-        pytest.fail(f"gunicorn exited with {server.wait()}")
-    drain = threading.Thread(target=server.stderr.read)  # so it never blocks
-    drain.start()
+    server = start_gunicorn(env, "-c", "gunicorn.conf.py")
     yield port
-    server.terminate()
-    server.wait(30)
-    drain.join(30)
-    server.stderr.close()
+    stop(server)
 
 
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:

@@ -6,12 +6,12 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import signal
 import ssl
 import subprocess
 import sys
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -360,6 +360,11 @@ def test_starttls_verifies_the_server_certificate(mail_app, self_signed_smtp):
     assert "CERTIFICATE_VERIFY_FAILED" in rows(app)[0].last_error
 
 
+def our_transport(message) -> None:
+    with transport.Courier() as courier:
+        courier.send(message)
+
+
 def flask_mails_own_send(message) -> None:
     mail.send(message)
 
@@ -367,7 +372,7 @@ def flask_mails_own_send(message) -> None:
 @pytest.mark.parametrize(
     "send",
     [
-        transport.send,
+        our_transport,
         pytest.param(
             flask_mails_own_send,
             marks=pytest.mark.xfail(
@@ -402,22 +407,17 @@ def test_outbox_worker_keeps_delivering_and_stops_on_sigterm(
     submit(app.test_client())
     worker = outbox_command(app, smtp_port, "worker", "--interval", "0.2")
     try:
-        for _ in range(100):
-            if len(smtp.envelopes) == 2:
-                break
-            time.sleep(0.1)
-        assert len(smtp.envelopes) == 2
+        assert smtp.wait_for(2)
         submit(app.test_client(), email="second@example.com")  # a later lead too
-        for _ in range(100):
-            if len(smtp.envelopes) == 4:
-                break
-            time.sleep(0.1)
-        assert len(smtp.envelopes) == 4
+        assert smtp.wait_for(4)
     finally:
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=10)
     assert worker.returncode == 0, output
     assert "outbox worker: stopped" in output
+    # Each run says what it sent.
+    assert sum(int(n) for n in re.findall(r"^(\d+) sent", output, re.M)) == 4
+    assert len(smtp.envelopes) == 4
     assert {r.status for r in rows(app)} == {"sent"}
 
 
@@ -430,21 +430,19 @@ def test_from_address_follows_the_clinic_identity(mail_app, smtp):
     assert {e.mail_from for e in smtp.envelopes} == {"hello@harbor.test"}
 
 
-class StallingInbox:
+class StallingInbox(Inbox):
     """Accepts mail, but holds every DATA until released: a sender caught mid-send."""
 
     def __init__(self):
-
+        super().__init__()
         self.release = threading.Event()
         self.stalled = threading.Event()
-        self.envelopes = []
 
     async def handle_DATA(self, server, session, envelope):
-
         self.stalled.set()
-        while not self.release.is_set():
-            await asyncio.sleep(0.05)
-        self.envelopes.append(envelope)
+        # Wait on the event in a thread, leaving the server's loop free.
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+        self.keep(envelope)
         return "250 OK"
 
 
@@ -639,10 +637,14 @@ def test_a_run_carries_many_emails_over_one_connection(
 
 
 class LateInbox(Inbox):
-    """Keeps each message, then answers DATA later than other replies may take."""
+    """Keeps each message, then answers DATA later than other replies may take.
+
+    The one wait by the clock in these tests, and only ever too long on a busy
+    machine, never too short: a socket timeout is real time, which no test clock
+    moves. Five times MAIL_TIMEOUT, a twelfth of MAIL_DATA_TIMEOUT."""
 
     async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
+        self.keep(envelope)
         await asyncio.sleep(1.0)
         return "250 OK"
 
@@ -677,10 +679,7 @@ def test_the_worker_drains_a_backlog_without_pausing(mail_app, smtp, smtp_port):
         submit(client, email=f"patient{n}@example.com")
     worker = outbox_command(app, smtp_port, "worker", "--interval", "3600")
     try:
-        for _ in range(1200):
-            if len(smtp.envelopes) == 130:
-                break
-            time.sleep(0.05)
+        assert smtp.wait_for(130)
     finally:
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=30)

@@ -6,17 +6,14 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from clinic import ROOT
 from tests.conftest import TEST_SECRET, free_port, hidden_fields, valid_form
+from tests.services import start_gunicorn, stop
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -49,23 +46,8 @@ def start_server(app, **settings) -> tuple[subprocess.Popen, str]:
         }
         | {f"FLASK_{key}": value for key, value in settings.items()}
     )
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen(
-        [gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the app server did not start")
+    server = start_gunicorn(env, "-w", "1", "-b", f"127.0.0.1:{port}")
+    return server, f"http://127.0.0.1:{port}"
 
 
 def send_form(base: str, email: str) -> int:
@@ -96,8 +78,7 @@ def two_servers(make_app):
 
     yield start
     for server, _ in servers:
-        server.terminate()
-        server.wait(10)
+        stop(server)
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis answers on 127.0.0.1:6379")
