@@ -1,6 +1,8 @@
 """Static assets: content-hashed URLs and a year-long immutable cache."""
 
+import gzip
 import hashlib
+import shutil
 
 from clinic import ROOT
 from tests.conftest import parse_html
@@ -65,3 +67,27 @@ def test_unchanged_css_revalidates_with_304(client):
     ) as again:
         assert again.status_code == 304
         assert again.data == b""
+
+
+def test_compress_static_writes_a_gz_beside_each_text_file(app, tmp_path):
+    # On a copy: the checkout's static/ is the developer's.
+    shutil.copytree(app.static_folder, tmp_path / "static")
+    app.static_folder = str(tmp_path / "static")
+    (tmp_path / "static" / "img" / "photo.png").write_bytes(b"\x89PNG not text")
+    result = app.test_cli_runner().invoke(args=["compress-static"])
+    assert result.exit_code == 0, result.output
+    sources = sorted(
+        p for p in (tmp_path / "static").rglob("*") if p.suffix in {".css", ".svg"}
+    )
+    assert len(sources) >= 4
+    for source in sources:
+        packed = source.with_name(source.name + ".gz")
+        assert gzip.decompress(packed.read_bytes()) == source.read_bytes()
+        # nginx's gzip_static serves the pair only if the times agree.
+        assert packed.stat().st_mtime == source.stat().st_mtime
+    assert not (tmp_path / "static" / "img" / "photo.png.gz").exists()
+    # Run again after an edit: the .gz follows the file.
+    sources[0].write_text("body { color: red }")
+    app.test_cli_runner().invoke(args=["compress-static"])
+    packed = sources[0].with_name(sources[0].name + ".gz")
+    assert gzip.decompress(packed.read_bytes()) == b"body { color: red }"
