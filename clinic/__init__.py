@@ -17,6 +17,7 @@ from clinic import (
     static_files,
     templating,
 )
+from clinic.appointments.views import bp as appointments_bp
 from clinic.backup import backup_command
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
@@ -62,7 +63,14 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature; registering one loads its content."""
-    for blueprint in (pages_bp, blog_bp, treatments_bp, booking_bp, staff_bp):
+    for blueprint in (
+        pages_bp,
+        blog_bp,
+        treatments_bp,
+        booking_bp,
+        appointments_bp,
+        staff_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

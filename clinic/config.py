@@ -59,6 +59,17 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_SWALLOW_ERRORS = True
 # Seconds a request waits on the limit storage before counting in memory instead.
 RATELIMIT_STORAGE_TIMEOUT = 0.5
+# Appointments: times are the clinic's wall clock (CLINIC_TIMEZONE), kept in UTC.
+APPOINTMENT_MINUTES = 30  # a consultation, unless its treatment says otherwise
+APPOINTMENT_STEP_MINUTES = 30  # start times offered every this many minutes
+BOOKING_MIN_NOTICE_HOURS = 12  # the earliest a patient may book online
+APPOINTMENT_REMINDER_HOURS = 24  # the reminder email goes this long before
+APPOINTMENT_CHANGE_CUTOFF_HOURS = 24  # later than this, patients call to change
+CONSULTATION_FEE = None  # e.g. "$75, credited toward treatment"; None: not shown
+APPOINTMENT_WHAT_TO_BRING = (
+    "A photo ID, a list of the medicines you take, and any letters or results "
+    "about the condition you are coming about."
+)
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
 ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
 

@@ -1,13 +1,14 @@
 """Database models shared by features: consultation leads, their outgoing emails,
 the staff who work them, and the trail of what staff did."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
 from clinic.vocabulary import (
+    AppointmentStatus,
     AuditAction,
     EmailKind,
     EmailStatus,
@@ -70,6 +71,18 @@ class Lead(db.Model):
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadNote.id"
     )
     assigned_to: Mapped["StaffUser | None"] = relationship()
+    appointments: Mapped[list["Appointment"]] = relationship(
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        order_by="Appointment.id",
+        foreign_keys="Appointment.lead_id",
+    )
+
+    @property
+    def appointment(self) -> "Appointment | None":
+        """The appointment that still stands (booked, attended or missed), if any."""
+        standing = [a for a in self.appointments if a.status.holds_time]
+        return standing[-1] if standing else None
 
     @property
     def is_spam(self) -> bool:
@@ -100,6 +113,10 @@ class OutboxEmail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    # The appointment a confirmation, reminder, update or cancellation is about.
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[EmailKind] = mapped_column(StoredAs(EmailKind, 30))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[EmailStatus] = mapped_column(
@@ -114,6 +131,7 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None]
 
     lead: Mapped[Lead] = relationship(back_populates="emails")
+    appointment: Mapped["Appointment | None"] = relationship()
 
 
 class StaffUser(db.Model):
@@ -130,6 +148,30 @@ class StaffUser(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+
+    # A practitioner sees patients: the booking form offers their free times.
+    is_practitioner: Mapped[bool] = mapped_column(default=False)
+    display_name: Mapped[str | None] = mapped_column(String(120))  # "Dr. Ana Ruiz, MD"
+    # Their own weekly hours, as CLINIC_HOURS spells them ("Mo 09:00-13:00, We
+    # 12:00-18:00"); None: the clinic's hours.
+    working_hours: Mapped[str | None] = mapped_column(String(200))
+    # Treatment slugs they offer, space-separated; None: every treatment.
+    treatments: Mapped[str | None] = mapped_column(Text)
+    # The secret in their calendar feed's address; a new one revokes the old.
+    calendar_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    @property
+    def name(self) -> str:
+        """How patients and colleagues see this person."""
+        return self.display_name or self.email
+
+    @property
+    def offered(self) -> set[str] | None:
+        return set(self.treatments.split()) if self.treatments else None
+
+    def offers(self, treatment: str | None) -> bool:
+        offered = self.offered
+        return offered is None or not treatment or treatment in offered
 
     # Flask-Login's user interface.
     is_anonymous = False
@@ -189,3 +231,59 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(500), default="")
 
     staff: Mapped[StaffUser | None] = relationship()
+
+
+class TimeOff(db.Model):
+    """Whole days a practitioner is away, or (with no practitioner) the clinic is
+    closed: a holiday. Days are the clinic's calendar days, first and last included."""
+
+    __tablename__ = "time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date]
+    last_day: Mapped[date] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    practitioner: Mapped[StaffUser | None] = relationship()
+
+
+class Appointment(db.Model):
+    """A booked consultation time with one practitioner.
+
+    The database refuses two appointments that hold overlapping times for one
+    practitioner (migration d5e6f7a8b9c0: an exclusion constraint on PostgreSQL,
+    triggers on SQLite), so no race between looking and booking can double-book.
+    """
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ck_appointments_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random and never shown unsigned: the patient's link and the calendar UID.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    status: Mapped[AppointmentStatus] = mapped_column(
+        StoredAs(AppointmentStatus, 12), default=AppointmentStatus.BOOKED
+    )
+    # Raised on each change the patient's calendar must take in (RFC 5545).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lead: Mapped[Lead] = relationship(back_populates="appointments")
+    practitioner: Mapped[StaffUser] = relationship()
+
+    @property
+    def minutes(self) -> int:
+        return (self.ends_at - self.starts_at) // timedelta(minutes=1)

@@ -24,6 +24,8 @@ class LeadStatus(Vocabulary):
     CONTACTED = "contacted", "Contacted"
     SCHEDULED = "scheduled", "Scheduled"
     COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
     CLOSED = "closed", "Closed"
     SPAM = "spam", "Spam"
 
@@ -45,10 +47,21 @@ class LeadStatus(Vocabulary):
 
 
 CONTACTED = frozenset(
-    {LeadStatus.CONTACTED, LeadStatus.SCHEDULED, LeadStatus.COMPLETED}
+    {
+        LeadStatus.CONTACTED,
+        LeadStatus.SCHEDULED,
+        LeadStatus.COMPLETED,
+        LeadStatus.CANCELLED,
+        LeadStatus.NO_SHOW,
+    }
 )
 NEXT_STATUSES = {
-    LeadStatus.NEW: (LeadStatus.CONTACTED, LeadStatus.CLOSED, LeadStatus.SPAM),
+    LeadStatus.NEW: (
+        LeadStatus.CONTACTED,
+        LeadStatus.SCHEDULED,
+        LeadStatus.CLOSED,
+        LeadStatus.SPAM,
+    ),
     LeadStatus.CONTACTED: (LeadStatus.SCHEDULED, LeadStatus.CLOSED, LeadStatus.SPAM),
     LeadStatus.SCHEDULED: (
         LeadStatus.COMPLETED,
@@ -56,6 +69,8 @@ NEXT_STATUSES = {
         LeadStatus.CLOSED,
     ),
     LeadStatus.COMPLETED: (LeadStatus.CLOSED,),
+    LeadStatus.CANCELLED: (LeadStatus.CONTACTED, LeadStatus.CLOSED),
+    LeadStatus.NO_SHOW: (LeadStatus.CONTACTED, LeadStatus.CLOSED),
     LeadStatus.CLOSED: (LeadStatus.CONTACTED,),
     LeadStatus.SPAM: (),
 }
@@ -73,12 +88,27 @@ class LeadSource(Vocabulary):
 class EmailKind(Vocabulary):
     CLINIC_NOTIFICATION = "clinic_notification", "To the clinic"
     PATIENT_ACK = "patient_ack", "Acknowledgement to the patient"
+    CONFIRMATION = "appointment_confirmation", "Appointment confirmation"
+    REMINDER = "appointment_reminder", "Appointment reminder"
+    UPDATE = "appointment_update", "Appointment moved"
+    CANCELLATION = "appointment_cancellation", "Appointment cancelled"
+
+    @property
+    def carries_event(self) -> bool:
+        """The email carries the appointment as a calendar file."""
+        return self in (
+            EmailKind.CONFIRMATION,
+            EmailKind.UPDATE,
+            EmailKind.CANCELLATION,
+        )
 
 
 class EmailStatus(Vocabulary):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # A reminder for an appointment cancelled or moved before it was due.
+    WITHDRAWN = "withdrawn", "Not needed"
 
 
 class AuditAction(Vocabulary):
@@ -95,6 +125,21 @@ class AuditAction(Vocabulary):
     EXPORT = "export", "exported leads to CSV"
     DELETE = "delete", "deleted the lead"
     STAFF = "staff", "changed a staff account"
+    APPOINTMENT = "appointment", "changed an appointment"
+    AVAILABILITY = "availability", "changed when practitioners work"
+
+
+class AppointmentStatus(Vocabulary):
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "No-show"
+
+    @property
+    def holds_time(self) -> bool:
+        """The appointment occupies its practitioner's time (a cancelled one frees
+        it); the database's overlap rule covers exactly these."""
+        return self != AppointmentStatus.CANCELLED
 
 
 class StoredAs(TypeDecorator):

@@ -1,8 +1,7 @@
 """The consultation request form and its rules."""
 
 import unicodedata
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -19,6 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from clinic import identity
+from clinic.appointments import availability
+from clinic.appointments.availability import NotBookable
 from clinic.booking import tokens
 from clinic.forms import SiteForm
 from clinic.identity import DAYS
@@ -140,12 +141,19 @@ class ConsultationForm(SiteForm):
         message="Choose a treatment from the list.",
     )
     preferred_date = StringField(
-        "Preferred date",
+        "Day",
         filters=[mark_controls, strip],
-        validators=[DataRequired("Choose a preferred date.")],
+        validators=[DataRequired("Choose a day.")],
+    )
+    # A free time from the list (the clinic's wall clock); empty: call me instead.
+    appointment_start = StringField(
+        "Choose a time",
+        filters=[mark_controls, strip],
+        validators=[NoControlCharacters()],
+        default="",
     )
     preferred_time = ChoiceRadio(
-        "Preferred time of day",
+        "If we call you, what time of day suits you?",
         choices=TIMES,
         message="Choose morning, afternoon or evening.",
     )
@@ -181,6 +189,33 @@ class ConsultationForm(SiteForm):
             ),
         ]
         self.token: tokens.FormToken | None = None
+        self.start: datetime | None = None  # the time chosen, once valid
+
+    def validate(self, extra_validators=None) -> bool:
+        # A chosen time names the day and the part of it: a patient who picks one
+        # is not asked for either again.
+        value = self.appointment_start.data
+        if value:
+            try:
+                moment = availability.parse_local(value)
+            except NotBookable:
+                pass  # validate_appointment_start says what is wrong
+            else:
+                self.preferred_date.data = moment.date().isoformat()
+                self.preferred_time.data = availability.part_of_day(moment.time())
+        return super().validate(extra_validators)
+
+    def validate_appointment_start(self, field):
+        if not field.data:
+            return
+        if len(field.data) > 16:
+            raise ValidationError("Choose one of the times listed.")
+        try:
+            moment = availability.parse_local(field.data)
+            availability.check_offered(moment, self.treatment.data or None)
+        except NotBookable as refusal:
+            raise ValidationError(str(refusal)) from None
+        self.start = moment
 
     def validate_email(self, field):
         try:
@@ -247,7 +282,4 @@ class ConsultationForm(SiteForm):
             )
 
 
-def bookable_range() -> tuple[date, date]:
-    """The first and last dates a patient may ask for, in the clinic's time zone."""
-    today = datetime.now(ZoneInfo(current_app.config["CLINIC_TIMEZONE"])).date()
-    return today, today + timedelta(days=current_app.config["BOOKING_MAX_DAYS_AHEAD"])
+bookable_range = availability.bookable_range

@@ -6,13 +6,14 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from clinic.appointments import booking
 from clinic.booking.forms import ConsultationForm
 from clinic.booking.tokens import FormToken
 from clinic.extensions import db
-from clinic.models import Lead
+from clinic.models import Appointment, Lead
 from clinic.outbox.queue import enqueue_lead_emails
 from clinic.pages import privacy
-from clinic.vocabulary import LeadStatus
+from clinic.vocabulary import EmailKind, LeadStatus
 
 # Built once: a plain table INSERT with its values passed as parameters is compiled
 # once and reused, where the ORM would redo its bookkeeping for every request.
@@ -30,12 +31,14 @@ def spam_reason(form: ConsultationForm, token: FormToken) -> str | None:
     return None
 
 
-def submit(form: ConsultationForm) -> int:
-    """Store the request and the emails it causes; return the lead's id.
+def submit(form: ConsultationForm) -> tuple[int, Appointment | None]:
+    """Store the request, its appointment when a time was chosen, and the emails
+    they cause, in one transaction; return the lead's id and the appointment.
 
     A replayed form finds its lead. There is no look-up first: the unique token
     decides, so the database's write lock is held only for the inserts, which are
     plain INSERT statements rather than the ORM's unit of work to keep them short.
+    A time taken meanwhile (booking.TimeTaken) stores nothing.
     """
     token = form.token
     reason = spam_reason(form, token)
@@ -57,9 +60,14 @@ def submit(form: ConsultationForm) -> int:
         "source_path": token.source_path,
         **token.utm,
     }
+    appointment = None
     try:
         lead_id = db.session.execute(INSERT_LEAD, values).scalar_one()
-        if reason is None:
+        if reason is None and form.start is not None:
+            lead = db.session.get(Lead, lead_id)
+            appointment = booking.book(lead, form.start)
+            enqueue_lead_emails(lead_id, (EmailKind.CLINIC_NOTIFICATION,))
+        elif reason is None:
             enqueue_lead_emails(lead_id)
         db.session.commit()
     except IntegrityError:
@@ -68,9 +76,12 @@ def submit(form: ConsultationForm) -> int:
         existing = find_by_token(token.nonce)
         if existing is None:
             raise
-        return existing
-    return lead_id
+        return existing.id, existing.appointment
+    except booking.TimeTaken:
+        db.session.rollback()
+        raise
+    return lead_id, appointment
 
 
-def find_by_token(nonce: str) -> int | None:
-    return db.session.scalar(select(Lead.id).where(Lead.submission_token == nonce))
+def find_by_token(nonce: str) -> Lead | None:
+    return db.session.scalar(select(Lead).where(Lead.submission_token == nonce))

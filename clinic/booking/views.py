@@ -1,11 +1,22 @@
-"""Consultation requests: the form, and the page a good request lands on."""
+"""Consultation requests and bookings: the form, the free times it offers, and the
+page a good request lands on."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from clinic.appointments import availability, booking, links
 from clinic.booking import blank_form, leads
 from clinic.booking.forms import ConsultationForm, bookable_range
+from clinic.booking.picker import first_free_day, read_day, times_for
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
-from clinic.extensions import csrf, limiter
+from clinic.extensions import csrf, db, limiter
 from clinic.outbox.background import kick
 from clinic.page_cache import cached_page
 from clinic.treatments import catalog
@@ -19,10 +30,41 @@ def booking_rate_limit() -> str:
 
 @bp.get("")
 def consultation():
-    """Show the request form, with a treatment chosen when the link names one."""
+    """Show the form, with a treatment chosen when the link names one, and the free
+    times of the day asked for (or of the first day with any)."""
     selected = request.args.get("treatment")
-    page = blank_form.page(selected if catalog.get(selected) else "")
+    selected = selected if catalog.get(selected) else ""
+    asked = request.args.get("preferred_date") or request.args.get("date")
+    day = read_day(asked)
+    first, last = bookable_range()
+    if day is None or not first <= day <= last:
+        day = first_free_day(selected or None) if asked is None else None
+    page = blank_form.page(selected, day)
     return page, {"Cache-Control": "no-store"}  # it holds this visitor's tokens
+
+
+@bp.get("/times.json")
+def times():
+    """Free start times on one date, for the form's script (and anyone's)."""
+    day = read_day(request.args.get("date"))
+    headers = {"Cache-Control": "no-store"}
+    if day is None:
+        return (
+            jsonify(error="date must be a real date written YYYY-MM-DD"),
+            400,
+            headers,
+        )
+    treatment = request.args.get("treatment") or None
+    if treatment and catalog.get(treatment) is None:
+        return jsonify(error="no such treatment"), 400, headers
+    slots = availability.day_slots(day, treatment)
+    body = {
+        "date": day.isoformat(),
+        "timezone": current_app.config["CLINIC_TIMEZONE"],
+        "minutes": availability.minutes_for(treatment),
+        "times": [slot.label for slot in slots],
+    }
+    return jsonify(body), 200, headers
 
 
 # The form checks its own CSRF token, so a stale one re-renders the patient's input
@@ -32,30 +74,55 @@ def consultation():
 def submit():
     """Store a valid request and redirect to the thanks page; show mistakes."""
     form = ConsultationForm()
+    if request.form.get("show_times"):
+        # "Show free times" without JavaScript: the form again, everything typed
+        # kept and the chosen day's times added; nothing is checked or stored.
+        return form_page(form, 200)
     if form.validate_on_submit():
         # Only valid requests count, so a patient correcting mistakes is never locked
         # out; and they count before anything is stored, so a stored request always
         # gets its redirect (429 when over the limit, whatever the storage does).
         with limiter.limit(booking_rate_limit):
             try:
-                leads.submit(form)
+                _, appointment = leads.submit(form)
+            except booking.TimeTaken as taken:
+                return form_page(form, 409, alternatives=taken.alternatives)
             except OUTAGES as error:
                 current_app.logger.error("request not stored: %s", error)
+                db.session.rollback()  # a failed commit leaves the session unusable
                 return form_page(form, 503, unavailable=True)
         kick()
+        if appointment is not None:
+            return redirect(
+                url_for("appointments.show", token=links.token_for(appointment)), 303
+            )
         return redirect(url_for("booking.thanks"), 303)
     return form_page(form, 400)
 
 
-def form_page(form: ConsultationForm, status: int, unavailable: bool = False):
-    """The form again with what the patient typed, and what went wrong."""
+def form_page(
+    form: ConsultationForm,
+    status: int,
+    unavailable: bool = False,
+    alternatives: list | None = None,
+):
+    """The form again with what the patient typed, and what went wrong; after a
+    time was taken, the nearest free ones."""
     first, last = bookable_range()
+    day = read_day(
+        form.preferred_date.raw_data[0] if form.preferred_date.raw_data else None
+    )
+    if form.start is not None:
+        day = form.start.date()
+    treatment = form.treatment.data if catalog.get(form.treatment.data) else None
     page = render_template(
         "booking/consultation.html",
         form=form,
         first_date=first,
         last_date=last,
         unavailable=unavailable,
+        taken=alternatives is not None,
+        times=times_for(day, treatment, alternatives, form.appointment_start.data),
     )
     headers = {"Cache-Control": "no-store"}
     if unavailable:

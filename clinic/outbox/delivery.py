@@ -54,8 +54,12 @@ def claimable(now: datetime, ignore_backoff: bool, tried: Collection[int] = ()):
     condition = (OutboxEmail.status == EmailStatus.PENDING) & or_(
         OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now
     )
-    if not ignore_backoff:
-        condition &= OutboxEmail.next_attempt_at <= now
+    due = OutboxEmail.next_attempt_at <= now
+    if ignore_backoff:
+        # Only back-off is skipped: an email never tried (a reminder) waits for
+        # its time whatever the hurry.
+        due |= OutboxEmail.attempts > 0
+    condition &= due
     if tried:
         condition &= OutboxEmail.id.not_in(tried)
     return condition

@@ -4,7 +4,9 @@ from flask import current_app, render_template
 from flask_mail import Message
 
 from clinic import identity
-from clinic.models import OutboxEmail
+from clinic.appointments import calendar, links
+from clinic.appointments.availability import zone
+from clinic.models import Appointment, OutboxEmail
 from clinic.seo import absolute
 from clinic.treatments import catalog
 from clinic.vocabulary import EmailKind
@@ -21,14 +23,22 @@ def clinic_notification(email: OutboxEmail) -> Message:
     lead = email.lead
     clinic = identity.current()
     details = current_app.config["LEAD_EMAIL_DETAILS"]
+    appointment = lead.appointment
     context = {
         "lead": lead,
         "details": details,
         "lead_url": absolute(clinic, f"/staff/leads/{lead.id}"),
         "treatment": catalog.get(lead.treatment),
+        "appointment": appointment,
+        "when": when(appointment) if appointment else None,
     }
+    subject = (
+        f"New booking #{lead.id}: {context['when']}"
+        if appointment
+        else f"New consultation request #{lead.id}"
+    )
     return Message(
-        subject=f"New consultation request #{lead.id}",
+        subject=subject,
         recipients=[current_app.config["CLINIC_NOTIFY_EMAIL"]],
         body=render_template("email/clinic_notification.txt", **context),
         html=render_template("email/clinic_notification.html", **context),
@@ -49,7 +59,62 @@ def patient_ack(email: OutboxEmail) -> Message:
     )
 
 
+def when(appointment: Appointment) -> str:
+    """ "Monday, March 15, 2027 at 9:00 am PDT": the clinic's wall clock, named."""
+    start = appointment.starts_at.astimezone(zone())
+    clock = start.strftime("%-I:%M %p").lower()
+    return f"{start:%A, %B %-d, %Y} at {clock} {start.tzname()}"
+
+
+SUBJECTS = {
+    EmailKind.CONFIRMATION: "Your consultation is booked",
+    EmailKind.REMINDER: "Reminder: your consultation",
+    EmailKind.UPDATE: "Your consultation has moved",
+    EmailKind.CANCELLATION: "Your consultation is cancelled",
+}
+METHODS = {
+    EmailKind.CONFIRMATION: "REQUEST",
+    EmailKind.UPDATE: "REQUEST",
+    EmailKind.CANCELLATION: "CANCEL",
+}
+
+
+def appointment_email(email: OutboxEmail) -> Message:
+    """To the patient about their appointment: the time, the practitioner and the
+    link to change it, nothing they typed and no treatment (health information has
+    no place in email); confirmations, updates and cancellations carry the event."""
+    clinic = identity.current()
+    appointment = email.appointment
+    context = {
+        "kind": email.kind,
+        "appointment": appointment,
+        "when": when(appointment),
+        "page_url": links.page_url(appointment),
+        "bring": current_app.config["APPOINTMENT_WHAT_TO_BRING"],
+        "fee": current_app.config["CONSULTATION_FEE"],
+        "cutoff": current_app.config["APPOINTMENT_CHANGE_CUTOFF_HOURS"],
+    }
+    message = Message(
+        subject=f"{SUBJECTS[email.kind]} | {clinic.name}",
+        recipients=[email.lead.email],
+        body=render_template("email/appointment.txt", **context),
+        html=render_template("email/appointment.html", **context),
+    )
+    if email.kind.carries_event:
+        method = METHODS[email.kind]
+        message.attach(
+            "consultation.ics",
+            f"text/calendar; method={method}; charset=utf-8",
+            calendar.for_patient(appointment, method),
+        )
+    return message
+
+
 BUILDERS = {
     EmailKind.CLINIC_NOTIFICATION: clinic_notification,
     EmailKind.PATIENT_ACK: patient_ack,
+    EmailKind.CONFIRMATION: appointment_email,
+    EmailKind.REMINDER: appointment_email,
+    EmailKind.UPDATE: appointment_email,
+    EmailKind.CANCELLATION: appointment_email,
 }

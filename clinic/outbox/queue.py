@@ -5,7 +5,7 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import TextClause, bindparam, text, update
 
 from clinic.extensions import db
 from clinic.models import OutboxEmail
@@ -38,18 +38,54 @@ def insert_rows(count: int) -> TextClause:
     )
 
 
-def enqueue_lead_emails(lead_id: int) -> None:
-    """Owe the clinic a notification and the patient an acknowledgement, in the
-    caller's transaction."""
+def enqueue_lead_emails(lead_id: int, kinds: tuple[EmailKind, ...] = KINDS) -> None:
+    """Owe the clinic a notification and the patient an acknowledgement (or the
+    kinds named), in the caller's transaction."""
     domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     now = datetime.now(UTC)
     params = {}
-    for row, kind in enumerate(KINDS):
+    for row, kind in enumerate(kinds):
         values = (lead_id, kind, make_msgid(kind, domain), now, now)
         params |= {
             f"{column}_{row}": v for column, v in zip(COLUMNS, values, strict=True)
         }
-    db.session.execute(INSERT_EMAILS, params)
+    db.session.execute(INSERT_EMAILS[len(kinds)], params)
 
 
-INSERT_EMAILS = insert_rows(len(KINDS))
+INSERT_EMAILS = {count: insert_rows(count) for count in (1, len(KINDS))}
+
+
+def enqueue(
+    kind: EmailKind,
+    lead_id: int,
+    appointment_id: int | None,
+    due: datetime | None = None,
+) -> None:
+    """Owe one email in the caller's transaction; `due` holds it back until then (a
+    reminder): it is not pending for any sender, however hurried, before that."""
+    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
+    now = datetime.now(UTC)
+    db.session.add(
+        OutboxEmail(
+            lead_id=lead_id,
+            appointment_id=appointment_id,
+            kind=kind,
+            message_id=make_msgid(kind, domain),
+            created_at=now,
+            next_attempt_at=due or now,
+        )
+    )
+
+
+def withdraw(appointment_id: int, kind: EmailKind) -> None:
+    """Stop an email not yet sent: the reminder of an appointment moved or
+    cancelled. One already claimed by a sender may still go."""
+    db.session.execute(
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.appointment_id == appointment_id,
+            OutboxEmail.kind == kind,
+            OutboxEmail.status == EmailStatus.PENDING,
+        )
+        .values(status=EmailStatus.WITHDRAWN)
+    )

@@ -38,9 +38,19 @@ def find(email: str) -> StaffUser | None:
     )
 
 
-def create(email: str, password: str, is_admin: bool = False) -> StaffUser:
-    """Add an account, refusing a taken email or a weak password."""
+def create(
+    email: str,
+    password: str,
+    is_admin: bool = False,
+    practitioner_name: str | None = None,
+) -> StaffUser:
+    """Add an account, refusing a taken email or a weak password; with a name, a
+    practitioner patients can book."""
     email = normalise_email(email)
+    if practitioner_name is not None:
+        practitioner_name = " ".join(practitioner_name.split())
+        if not practitioner_name or len(practitioner_name) > 120:
+            raise AccountError("A practitioner needs a name of 1 to 120 characters.")
     problem = passwords.problem_with(
         password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"]
     )
@@ -49,10 +59,16 @@ def create(email: str, password: str, is_admin: bool = False) -> StaffUser:
     if find(email):
         raise AccountError(f"There is already an account for {email}.")
     user = StaffUser(
-        email=email, password_hash=passwords.hash_password(password), is_admin=is_admin
+        email=email,
+        password_hash=passwords.hash_password(password),
+        is_admin=is_admin,
+        is_practitioner=practitioner_name is not None,
+        display_name=practitioner_name,
     )
     db.session.add(user)
     role = "admin" if is_admin else "staff"
+    if practitioner_name is not None:
+        role += f", practitioner {practitioner_name}"
     audit.record(AuditAction.STAFF, detail=f"{email} created ({role})")
     db.session.commit()
     return user

@@ -5,9 +5,11 @@ from flask_login import current_user
 
 from clinic.routing import query_number
 from clinic.staff import accounts, audit, leads
+from clinic.staff.appointment_forms import PractitionerForm
 from clinic.staff.forms import ActiveForm
 from clinic.staff.guard import admin_only
 from clinic.staff.views import bp
+from clinic.treatments import catalog
 
 
 @bp.get("/activity")
@@ -28,13 +30,36 @@ def activity():
 @bp.get("/team")
 @admin_only
 def team():
-    """List staff accounts, with a switch to deactivate or reactivate each."""
+    """List staff accounts, with a switch to deactivate or reactivate each, and
+    their practitioner settings."""
+    return team_page()
+
+
+def team_page(failed: dict | None = None, status: int = 200):
+    """The team page; `failed` maps an account id to its form sent back."""
+    members = accounts.everyone()
+    forms = {m.id: practitioner_form(m, blank=True) for m in members} | (failed or {})
     return render_template(
         "staff/team.html",
-        members=accounts.everyone(),
+        members=members,
         switch_form=ActiveForm(),
+        practitioner_forms=forms,
         min_length=current_app.config["STAFF_PASSWORD_MIN_LENGTH"],
-    )
+    ), status
+
+
+def practitioner_form(member, blank: bool = False) -> PractitionerForm:
+    known = list(catalog.all())
+    if blank:
+        return PractitionerForm(
+            formdata=None,
+            known_treatments=known,
+            is_practitioner=member.is_practitioner,
+            display_name=member.display_name or "",
+            working_hours=member.working_hours or "",
+            treatments=member.treatments or "",
+        )
+    return PractitionerForm(known_treatments=known)
 
 
 @bp.post("/team/<id:staff_id>/active")

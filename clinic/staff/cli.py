@@ -30,13 +30,28 @@ def find_or_fail(email: str) -> StaffUser:
 @staff_cli.command("create")
 @click.argument("email")
 @click.option("--admin", is_flag=True, help="Allow deleting leads and managing staff.")
-def create_command(email: str, admin: bool) -> None:
+@click.option(
+    "--practitioner", is_flag=True, help="Sees patients: offered on the booking form."
+)
+@click.option("--name", help='The name patients see, e.g. "Dr. Ana Ruiz, MD".')
+def create_command(
+    email: str, admin: bool, practitioner: bool, name: str | None
+) -> None:
     """Add a staff account; the password comes from a prompt or stdin."""
+    if practitioner and not name:
+        raise click.UsageError('A practitioner needs --name "Dr. Ana Ruiz, MD".')
+    if name and not practitioner:
+        raise click.UsageError("--name is for a practitioner: add --practitioner.")
     try:
-        user = accounts.create(email, read_password(), is_admin=admin)
+        user = accounts.create(
+            email, read_password(), is_admin=admin, practitioner_name=name
+        )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created {'admin' if user.is_admin else 'staff'} account {user.email}")
+    role = "admin" if user.is_admin else "staff"
+    if user.is_practitioner:
+        role += f" practitioner ({user.display_name})"
+    click.echo(f"Created {role} account {user.email}")
 
 
 @staff_cli.command("list")
@@ -50,6 +65,7 @@ def list_command() -> None:
         click.echo(
             f"{user.email:40} {'admin' if user.is_admin else 'staff':6} "
             f"{'active' if user.active else 'deactivated':12} "
+            f"{'practitioner' if user.is_practitioner else '':13}"
             f"last sign-in {last.strftime('%Y-%m-%d %H:%M UTC') if last else 'never'}"
         )
 
@@ -99,9 +115,13 @@ def bootstrap_command() -> None:
         return
     domain = current_app.config["CLINIC_EMAIL"].rpartition("@")[2] or "example.com"
     email, password = f"admin@{domain}", secrets.token_urlsafe(15)
-    accounts.create(email, password, is_admin=True)
+    # Also a practitioner, so the form offers free times from the first visit.
+    accounts.create(
+        email, password, is_admin=True, practitioner_name="Practitioner (development)"
+    )
     click.echo(
-        "\nFirst admin account for development (shown only this once):\n"
+        "\nFirst admin account for development, also a practitioner patients can\n"
+        "book (shown only this once):\n"
         f"  sign in at {current_app.config['SITE_URL']}/staff/login as {email}\n"
         f"  password: {password}\n"
     )

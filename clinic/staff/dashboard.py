@@ -7,12 +7,12 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic.extensions import db
-from clinic.models import Lead, source_of
+from clinic.models import Appointment, Lead, source_of
 from clinic.staff.leads import local_day_start
-from clinic.vocabulary import LeadSource, LeadStatus
+from clinic.vocabulary import AppointmentStatus, LeadSource, LeadStatus
 
 WEEKS = 12
 
@@ -32,6 +32,16 @@ class Dashboard:
     weeks: list[Week]
     median_first_contact: timedelta | None
     contacted: int
+    booked: int = 0  # leads with a time booked (by the patient or by staff)
+    requested: int = 0  # leads that asked to be called and have no time yet
+    no_shows: int = 0
+    attended: int = 0
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Of the appointments whose outcome was recorded, the share missed."""
+        closed = self.no_shows + self.attended
+        return self.no_shows / closed if closed else None
 
     @property
     def total(self) -> int:
@@ -52,15 +62,29 @@ def build(now: datetime | None = None) -> Dashboard:
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
     now = now or datetime.now(UTC)
     starts = week_starts(now.astimezone(zone).date())
+    since = local_day_start(starts[0])
+    with_time = select(Appointment.id).where(Appointment.lead_id == Lead.id).exists()
     rows = db.session.execute(
-        select(Lead.created_at, Lead.source_path, Lead.first_contacted_at).where(
-            Lead.created_at >= local_day_start(starts[0]),
-            Lead.status != LeadStatus.SPAM,
-        )
+        select(
+            Lead.created_at, Lead.source_path, Lead.first_contacted_at, with_time
+        ).where(Lead.created_at >= since, Lead.status != LeadStatus.SPAM)
     ).all()
+    outcomes = dict(
+        db.session.execute(
+            select(Appointment.status, func.count())
+            .where(
+                Appointment.starts_at >= since,
+                Appointment.status.in_(
+                    (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
+                ),
+            )
+            .group_by(Appointment.status)
+        ).all()
+    )
     weeks = {start: dict.fromkeys(LeadSource, 0) for start in starts}
-    waits = []
-    for created_at, source_path, first_contacted_at in rows:
+    waits, booked = [], 0
+    for created_at, source_path, first_contacted_at, has_time in rows:
+        booked += bool(has_time)
         day = created_at.astimezone(zone).date()
         monday = day - timedelta(days=day.weekday())
         if monday in weeks:
@@ -71,4 +95,8 @@ def build(now: datetime | None = None) -> Dashboard:
         weeks=[Week(start, counts) for start, counts in weeks.items()],
         median_first_contact=median(waits) if waits else None,
         contacted=len(waits),
+        booked=booked,
+        requested=len(rows) - booked,
+        no_shows=outcomes.get(AppointmentStatus.NO_SHOW, 0),
+        attended=outcomes.get(AppointmentStatus.ATTENDED, 0),
     )

@@ -10,7 +10,8 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 # The only staff pages a visitor may see before signing in.
-OPEN_ENDPOINTS = {"staff.login"}
+# The calendar feed's secret address is its own key (calendar apps cannot sign in).
+OPEN_ENDPOINTS = {"staff.login", "staff.calendar_feed"}
 SEEN, SINCE = "staff_seen", "staff_since"
 
 

@@ -14,14 +14,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from clinic.extensions import db
 from clinic.models import Lead
 from clinic.outbox.background import kick
 from clinic.staff import accounts, audit, chart, dashboard, export, leads, workflow
 from clinic.staff.forms import (
-    ActionForm,
     AssignForm,
     DeleteForm,
     LeadFilters,
@@ -30,6 +28,7 @@ from clinic.staff.forms import (
     StatusForm,
 )
 from clinic.staff.guard import admin_only
+from clinic.staff.lead_page import assignee_choices, render_lead
 from clinic.staff.views import bp
 from clinic.treatments import catalog
 from clinic.vocabulary import AuditAction
@@ -114,34 +113,6 @@ def leads_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def assignee_choices() -> list[SelectChoice]:
-    """Nobody, or any active member of staff."""
-    return [
-        SelectChoice("", "Nobody"),
-        *(SelectChoice(str(s.id), s.email) for s in accounts.active_members()),
-    ]
-
-
-def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
-    """Show a lead with its forms, keeping any a failed action brought back."""
-    assign = forms.get("assign_form") or AssignForm(
-        formdata=None, assignee=str(lead.assigned_to_id or "")
-    )
-    assign.assignee.choices = assignee_choices()
-    context = {
-        "lead": lead,
-        "status_form": forms.get("status_form")
-        or StatusForm(formdata=None, current=lead.status),
-        "assign_form": assign,
-        "note_form": forms.get("note_form") or NoteForm(formdata=None),
-        "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
-        "action_form": ActionForm(formdata=None),
-        "events": leads.history(lead),
-        "treatment": catalog.get(lead.treatment),
-    }
-    return render_template("staff/lead.html", **context), status
 
 
 @bp.get("/leads/<id:lead_id>")

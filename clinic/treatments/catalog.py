@@ -43,6 +43,8 @@ class Treatment:
     regulatory: str = ""
     order: int = 0
     featured: bool = False
+    # How long its consultation takes; None: APPOINTMENT_MINUTES.
+    consultation_minutes: int | None = None
 
     @property
     def group_name(self) -> str:
@@ -86,9 +88,15 @@ def to_treatment(doc: Document) -> Treatment:
         raise ContentError(f"{doc.slug}: updated must be a YYYY-MM-DD date")
     if meta["group"] not in GROUPS:
         raise ContentError(f"{doc.slug}: group must be one of {', '.join(GROUPS)}")
-    fields = {
-        k: meta[k] for k in (*REQUIRED, "regulatory", "order", "featured") if k in meta
-    }
+    minutes = meta.get("consultation_minutes")
+    if minutes is not None and (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not 5 <= minutes <= 240
+    ):
+        raise ContentError(f"{doc.slug}: consultation_minutes must be 5 to 240")
+    optional = ("regulatory", "order", "featured", "consultation_minutes")
+    fields = {k: meta[k] for k in (*REQUIRED, *optional) if k in meta}
     return Treatment(slug=doc.slug, html=doc.html, **fields)
 
 

@@ -21,7 +21,11 @@ def tab_to(page, element_id: str) -> None:
 
 def fix_with_keyboard_only(page):
     """Correct the form with Tab, typing, Space and the arrow keys alone."""
-    page.locator("#first_name").focus()
+    page.locator("#preferred_date").focus()
+    page.keyboard.type(next_open_day().strftime("%m%d%Y"))  # the date input's order
+    tab_to(page, "time-call-me")  # no practitioner yet: asking to be called
+    tab_to(page, "preferred_time-0")
+    page.keyboard.press("Space")  # morning
     for element_id, text in [
         ("first_name", "Zoë"),
         ("last_name", "Núñez"),
@@ -31,10 +35,6 @@ def fix_with_keyboard_only(page):
         tab_to(page, element_id)
         page.keyboard.press("Control+A")
         page.keyboard.type(text)
-    tab_to(page, "preferred_date")
-    page.keyboard.type(next_open_day().strftime("%m%d%Y"))  # the date input's order
-    tab_to(page, "preferred_time-0")
-    page.keyboard.press("Space")  # morning
     tab_to(page, "contact_method-0")
     page.keyboard.press("ArrowRight")  # email
     tab_to(page, "consent")
@@ -59,7 +59,7 @@ def test_patient_reads_asks_makes_a_mistake_and_fixes_it(
 
     page.select_option("#treatment", "botox-chronic-migraine")
     page.fill("#email", "not an email")
-    page.get_by_role("button", name="Send my request").click()
+    page.get_by_role("button", name="Book my consultation").click()
 
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
@@ -99,7 +99,7 @@ def test_public_page_has_no_accessibility_violations(open_page, path):
 
 def test_form_error_state_has_no_accessibility_violations(open_page):
     page = open_page("/consultation", bypass_csp=True)
-    page.get_by_role("button", name="Send my request").click()
+    page.get_by_role("button", name="Book my consultation").click()
     expect(page.locator(".error-summary")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

@@ -1,11 +1,13 @@
 """Every staff URL, tried with every kind of visitor: nobody gets in without an
 active account, and staff cannot do what only an admin may."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import update
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, LeadNote, StaffUser
+from clinic.models import AuditEvent, Lead, LeadNote, StaffUser, TimeOff
 from tests.conftest import all_rows
 from tests.staff.conftest import (
     ADMIN,
@@ -17,8 +19,18 @@ from tests.staff.conftest import (
     sign_in,
 )
 
-ADMIN_ONLY = {"staff.delete", "staff.activity", "staff.team", "staff.set_active"}
-OPEN = {"staff.login"}
+ADMIN_ONLY = {
+    "staff.delete",
+    "staff.activity",
+    "staff.team",
+    "staff.set_active",
+    "staff.set_practitioner",
+    "staff.availability",
+    "staff.add_time_off",
+    "staff.delete_time_off",
+}
+# The calendar feed's secret address is its key (tests/appointments/test_staff).
+OPEN = {"staff.login", "staff.calendar_feed"}
 
 
 def staff_routes(app, ids: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -41,7 +53,13 @@ def world(app):
     admin_id = create_account(app, ADMIN, admin=True)
     lead_id = add_lead(app)
     email_id = lead_emails(app, lead_id)[0].id
+    with app.app_context():
+        entry = TimeOff(first_day=date(2027, 1, 1), last_day=date(2027, 1, 1))
+        db.session.add(entry)
+        db.session.commit()
+        entry_id = entry.id
     return {
+        "entry_id": entry_id,
         "lead_id": lead_id,
         "email_id": email_id,
         "staff_id": staff_id,
@@ -114,7 +132,13 @@ def test_staff_are_refused_admin_actions(app, world):
 def test_admins_may_open_the_admin_pages(app, world):
     client = app.test_client()
     assert sign_in(client, ADMIN).status_code == 303
-    for path in ("/staff/activity", "/staff/team", "/staff/leads"):
+    for path in (
+        "/staff/activity",
+        "/staff/team",
+        "/staff/leads",
+        "/staff/availability",
+        "/staff/calendar",
+    ):
         assert client.get(path).status_code == 200, path
 
 

@@ -1,0 +1,223 @@
+"""Booking, moving, cancelling and closing appointments, each in the caller's
+transaction with the emails it owes the patient.
+
+Nothing here checks that a time is free and then writes it: the write itself is the
+check (the database refuses overlapping times for one practitioner), so two patients
+pressing "Book" at once cannot both get the last time.
+"""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from clinic.appointments import availability
+from clinic.appointments.availability import Slot
+from clinic.extensions import db
+from clinic.models import Appointment, Lead
+from clinic.outbox.queue import enqueue, withdraw
+from clinic.staff import audit
+from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
+
+OVERLAP = "appointments_no_overlap"
+
+
+class TimeTaken(Exception):
+    """Someone else booked the time first; `alternatives` are the nearest free ones."""
+
+    def __init__(self, alternatives: list[Slot]):
+        super().__init__("That time has just been booked by someone else.")
+        self.alternatives = alternatives
+
+
+class TooLate(Exception):
+    """Inside the change cut-off: patients call the clinic instead."""
+
+
+class Unchangeable(Exception):
+    """The appointment is cancelled or over; the message says which."""
+
+
+def overlaps(error: IntegrityError) -> bool:
+    return OVERLAP in str(error.orig)
+
+
+def candidates(
+    start: datetime,
+    treatment: str | None,
+    *,
+    notice: bool,
+    ignore: int | None = None,
+    prefer: int | None = None,
+) -> list[int]:
+    """Practitioners free at `start` as far as this transaction can see, the
+    preferred one first. Another patient may be booking one of them right now: the
+    insert, not this list, decides."""
+    slots = availability.day_slots(
+        start.date(), treatment, ignore=ignore, notice=notice
+    )
+    found = next((s.practitioner_ids for s in slots if s.start == start), ())
+    return sorted(found, key=lambda pid: pid != prefer)
+
+
+def hold(
+    appointment: Appointment, ids: list[int], start: datetime, minutes: int
+) -> bool:
+    """Try each practitioner in turn inside a savepoint; True once one holds."""
+    for practitioner_id in ids:
+        try:
+            with db.session.begin_nested():
+                appointment.practitioner_id = practitioner_id
+                appointment.starts_at = start.astimezone(UTC)
+                appointment.ends_at = appointment.starts_at + timedelta(minutes=minutes)
+                db.session.add(appointment)
+                db.session.flush()
+        except IntegrityError as error:
+            if not overlaps(error):
+                raise
+            continue
+        return True
+    return False
+
+
+def remind(appointment: Appointment) -> None:
+    """Owe a reminder before the start, unless that moment has already passed."""
+    hours = current_app.config["APPOINTMENT_REMINDER_HOURS"]
+    due = appointment.starts_at - timedelta(hours=hours)
+    if due > datetime.now(UTC):
+        enqueue(EmailKind.REMINDER, appointment.lead_id, appointment.id, due=due)
+
+
+def book(
+    lead: Lead,
+    start: datetime,
+    *,
+    notice: bool = True,
+    practitioner_id: int | None = None,
+) -> Appointment:
+    """Book `start` (the clinic's wall clock) for a stored lead and owe the
+    confirmation and reminder; the caller commits. Refuses a time never offered
+    (NotBookable) and one taken meanwhile (TimeTaken)."""
+    treatment = lead.treatment
+    availability.check_offered(start, treatment, notice=notice)
+    ids = candidates(start, treatment, notice=notice, prefer=practitioner_id)
+    if practitioner_id is not None:
+        ids = [i for i in ids if i == practitioner_id]
+    appointment = Appointment(public_id=secrets.token_hex(16), lead_id=lead.id)
+    if not hold(appointment, ids, start, availability.minutes_for(treatment)):
+        if appointment in db.session:
+            db.session.expunge(appointment)
+        raise TimeTaken(availability.nearest(start, treatment))
+    lead.status = LeadStatus.SCHEDULED
+    enqueue(EmailKind.CONFIRMATION, lead.id, appointment.id)
+    remind(appointment)
+    return appointment
+
+
+def change_allowed(appointment: Appointment, by_patient: bool) -> None:
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise Unchangeable("This appointment has been cancelled.")
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Unchangeable("This appointment is over.")
+    if appointment.starts_at <= datetime.now(UTC):
+        raise Unchangeable("This appointment has already started.")
+    if by_patient and not can_change_online(appointment):
+        raise TooLate(
+            "It is too close to the appointment to change it online. Please call us."
+        )
+
+
+def can_change_online(appointment: Appointment) -> bool:
+    cutoff = timedelta(hours=current_app.config["APPOINTMENT_CHANGE_CUTOFF_HOURS"])
+    return (
+        appointment.status == AppointmentStatus.BOOKED
+        and datetime.now(UTC) < appointment.starts_at - cutoff
+    )
+
+
+def reschedule(
+    appointment: Appointment,
+    start: datetime,
+    *,
+    by_patient: bool,
+    practitioner_id: int | None = None,
+) -> bool:
+    """Move an appointment, keeping its practitioner when they are free; False
+    when it is already at that time (a second click). The caller commits."""
+    change_allowed(appointment, by_patient)
+    lead = appointment.lead
+    if appointment.starts_at == start.astimezone(UTC) and practitioner_id in (
+        None,
+        appointment.practitioner_id,
+    ):
+        return False
+    availability.check_offered(start, lead.treatment, notice=by_patient)
+    ids = candidates(
+        start,
+        lead.treatment,
+        notice=by_patient,
+        ignore=appointment.id,
+        prefer=practitioner_id or appointment.practitioner_id,
+    )
+    if practitioner_id is not None:
+        ids = [i for i in ids if i == practitioner_id]
+    before = appointment.starts_at
+    if not hold(appointment, ids, start, availability.minutes_for(lead.treatment)):
+        db.session.refresh(appointment)
+        raise TimeTaken(
+            availability.nearest(start, lead.treatment, ignore=appointment.id)
+        )
+    appointment.sequence += 1
+    appointment.updated_at = datetime.now(UTC)
+    withdraw(appointment.id, EmailKind.REMINDER)
+    enqueue(EmailKind.UPDATE, lead.id, appointment.id)
+    remind(appointment)
+    audit.record(
+        AuditAction.APPOINTMENT,
+        lead.id,
+        f"moved {before:%Y-%m-%d %H:%M} → {appointment.starts_at:%Y-%m-%d %H:%M} UTC"
+        + (" by the patient" if by_patient else ""),
+    )
+    return True
+
+
+def cancel(appointment: Appointment, *, by_patient: bool) -> None:
+    """Cancel, tell the patient's calendar, and stop the reminder. The caller
+    commits."""
+    change_allowed(appointment, by_patient)
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.sequence += 1
+    appointment.updated_at = datetime.now(UTC)
+    appointment.lead.status = LeadStatus.CANCELLED
+    withdraw(appointment.id, EmailKind.REMINDER)
+    enqueue(EmailKind.CANCELLATION, appointment.lead_id, appointment.id)
+    audit.record(
+        AuditAction.APPOINTMENT,
+        appointment.lead_id,
+        "cancelled" + (" by the patient" if by_patient else ""),
+    )
+
+
+OUTCOMES = {
+    AppointmentStatus.ATTENDED: LeadStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW: LeadStatus.NO_SHOW,
+}
+
+
+def close(appointment: Appointment, outcome: AppointmentStatus) -> None:
+    """Record that the patient came or did not, once the time has begun."""
+    if outcome not in OUTCOMES:
+        raise Unchangeable("Choose attended or no-show.")
+    if appointment.status == outcome:
+        return
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise Unchangeable("This appointment has been cancelled.")
+    if appointment.starts_at > datetime.now(UTC):
+        raise Unchangeable("The appointment has not started yet.")
+    appointment.status = outcome
+    appointment.updated_at = datetime.now(UTC)
+    appointment.lead.status = OUTCOMES[outcome]
+    audit.record(
+        AuditAction.APPOINTMENT, appointment.lead_id, f"marked {outcome.label}"
+    )

@@ -1,0 +1,156 @@
+"""The patient's appointment: see it, add it to a calendar, move it, cancel it.
+
+The link in the confirmation email is the patient's only key, so the page is never
+cached by a proxy or indexed, and a forged or altered link is a plain 404.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from clinic.appointments import availability, booking, calendar, links
+from clinic.appointments.availability import NotBookable
+from clinic.appointments.forms import CancelForm, RescheduleForm
+from clinic.booking.picker import read_day, times_for
+from clinic.errors import OUTAGES
+from clinic.extensions import db
+from clinic.outbox.background import kick
+from clinic.treatments import catalog
+
+bp = Blueprint("appointments", __name__, url_prefix="/appointments")
+
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def found(token: str):
+    appointment = links.find(token)
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def page(
+    appointment,
+    status: int = 200,
+    message: str | None = None,
+    error: str | None = None,
+    alternatives=None,
+    day=None,
+):
+    token = links.token_for(appointment)
+    treatment = appointment.lead.treatment
+    day = day or appointment.starts_at.astimezone(availability.zone()).date()
+    changeable = booking.can_change_online(appointment)
+    picker = None
+    if changeable:
+        picker = times_for(day, treatment, alternatives)
+        if alternatives is None:
+            picker["parts"] = availability.by_part_of_day(
+                availability.day_slots(day, treatment, ignore=appointment.id)
+            )
+    first, last = availability.bookable_range()
+    html = render_template(
+        "appointments/show.html",
+        appointment=appointment,
+        token=token,
+        treatment=catalog.get(treatment),
+        start=appointment.starts_at.astimezone(availability.zone()),
+        end=appointment.ends_at.astimezone(availability.zone()),
+        changeable=changeable,
+        times=picker,
+        day=day,
+        first_date=first,
+        last_date=last,
+        message=message,
+        error=error,
+        cancel_form=CancelForm(),
+        reschedule_form=RescheduleForm(),
+        fee=current_app.config["CONSULTATION_FEE"],
+        bring=current_app.config["APPOINTMENT_WHAT_TO_BRING"],
+    )
+    return html, status, PRIVATE
+
+
+@bp.get("/<token>")
+def show(token: str):
+    """The appointment; `?date=` shows another day's free times to move to."""
+    appointment = found(token)
+    day = None
+    asked = request.args.get("date")
+    if asked:
+        day = read_day(asked)
+    return page(appointment, day=day)
+
+
+@bp.get("/<token>.ics")
+def ics(token: str):
+    """The event for "Add to calendar"."""
+    appointment = found(token)
+    body = calendar.for_patient(appointment)
+    headers = {
+        **PRIVATE,
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="consultation.ics"',
+    }
+    return body, 200, headers
+
+
+@bp.post("/<token>/cancel")
+def cancel(token: str):
+    appointment = found(token)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return page(appointment, 400, error="Your page had expired. Please try again.")
+    try:
+        booking.cancel(appointment, by_patient=True)
+        db.session.commit()
+    except (booking.Unchangeable, booking.TooLate) as refusal:
+        db.session.rollback()
+        return page(appointment, 409, error=str(refusal))
+    except OUTAGES:
+        db.session.rollback()
+        return page(appointment, 503, error=unavailable())
+    kick()
+    return redirect(url_for("appointments.show", token=token, done="cancelled"), 303)
+
+
+@bp.post("/<token>/reschedule")
+def reschedule(token: str):
+    appointment = found(token)
+    form = RescheduleForm()
+    if not form.validate_on_submit():
+        return page(appointment, 400, error="Your page had expired. Please try again.")
+    try:
+        start = availability.parse_local(form.appointment_start.data)
+        moved = booking.reschedule(appointment, start, by_patient=True)
+        db.session.commit()
+    except (booking.Unchangeable, booking.TooLate) as refusal:
+        db.session.rollback()
+        return page(appointment, 409, error=str(refusal))
+    except NotBookable as refusal:
+        db.session.rollback()
+        return page(appointment, 400, error=str(refusal))
+    except booking.TimeTaken as taken:
+        db.session.rollback()
+        return page(
+            appointment,
+            409,
+            error="Someone has just booked that time. Here are the nearest free ones.",
+            alternatives=taken.alternatives,
+        )
+    except OUTAGES:
+        db.session.rollback()
+        return page(appointment, 503, error=unavailable())
+    kick()
+    done = "moved" if moved else "unchanged"
+    return redirect(url_for("appointments.show", token=token, done=done), 303)
+
+
+def unavailable() -> str:
+    return "We could not save that just now. Please try again in a minute, or call us."

@@ -1,0 +1,73 @@
+"""What the form's time picker shows for a day."""
+
+import re
+from datetime import date
+
+from flask import current_app
+
+from clinic.appointments import availability
+from clinic.appointments.availability import Slot
+from clinic.errors import OUTAGES
+from clinic.extensions import db
+
+
+def times_for(
+    day: date | None,
+    treatment: str | None,
+    alternatives: list[Slot] | None = None,
+    chosen: str | None = None,
+) -> dict:
+    """What the time picker shows: that day's free times grouped by part of day
+    (or, after a time was taken, the nearest ones), and which one is chosen.
+
+    With the database away the form still shows, offering the call back: a
+    patient can still ask, and the page says why there are no times."""
+    try:
+        slots = (
+            alternatives
+            if alternatives is not None
+            else (availability.day_slots(day, treatment) if day else [])
+        )
+        anyone = bool(availability.practitioners(treatment))
+    except OUTAGES as error:
+        db.session.rollback()
+        current_app.logger.error("free times not shown: %s", error)
+        slots, anyone = [], True
+        day, unavailable = None, True
+    else:
+        unavailable = False
+    return {
+        "day": day,
+        "parts": (
+            availability.by_day(slots)
+            if alternatives is not None
+            else availability.by_part_of_day(slots)
+        ),
+        "chosen": chosen if any(s.value == chosen for s in slots) else None,
+        "minutes": availability.minutes_for(treatment),
+        "any_practitioner": anyone,
+        "nearest": alternatives is not None,
+        "unavailable": unavailable,
+    }
+
+
+def first_free_day(treatment: str | None) -> date | None:
+    """The first day with free times, or None (also when the database is away)."""
+    try:
+        return availability.first_free_day(treatment)
+    except OUTAGES:
+        db.session.rollback()
+        return None
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD date, or None for anything else."""
+    if not value or not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

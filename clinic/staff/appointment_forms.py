@@ -1,0 +1,135 @@
+"""Forms for appointments in the staff area: booking a caller in, recording how it
+went, and saying when practitioners work."""
+
+from datetime import date
+
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, ValidationError
+
+from clinic.appointments import availability
+from clinic.booking.forms import NoControlCharacters, mark_controls, strip
+from clinic.staff.forms import StaffForm
+from clinic.vocabulary import AppointmentStatus
+
+
+class BookForm(StaffForm):
+    """A time from the picker, and who (any free practitioner unless chosen)."""
+
+    appointment_start = StringField("Time", filters=[mark_controls, strip])
+    practitioner = SelectField("Practitioner", coerce=str, validate_choice=False)
+
+    def validate_appointment_start(self, field):
+        if not field.data:
+            raise ValidationError("Choose a time.")
+
+    def validate_practitioner(self, field):
+        if field.data and field.data not in {c.value for c in field.choices or []}:
+            raise ValidationError("Choose a practitioner from the list.")
+
+
+class OutcomeForm(StaffForm):
+    outcome = SelectField(
+        "How it went",
+        choices=[
+            SelectChoice(AppointmentStatus.ATTENDED, "Attended"),
+            SelectChoice(AppointmentStatus.NO_SHOW, "No-show"),
+        ],
+        validate_choice=False,
+    )
+
+    def validate_outcome(self, field):
+        if field.data not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
+            raise ValidationError("Choose attended or no-show.")
+
+
+def read_date(text: str | None, label: str) -> date:
+    try:
+        value = date.fromisoformat(text or "")
+    except ValueError:
+        raise ValidationError(f"Enter the {label} as YYYY-MM-DD.") from None
+    if not 2000 <= value.year <= 2999:
+        raise ValidationError(f"Enter a {label} between 2000 and 2999.")
+    return value
+
+
+class TimeOffForm(StaffForm):
+    """Whole days away for one practitioner, or (no one chosen) the clinic closed."""
+
+    practitioner = SelectField("Who", coerce=str, validate_choice=False)
+    first_day = StringField("First day", filters=[mark_controls, strip])
+    last_day = StringField("Last day", filters=[mark_controls, strip])
+    reason = StringField(
+        "Reason (optional, shown to staff only)",
+        filters=[mark_controls, strip],
+        validators=[
+            NoControlCharacters(),
+            Length(max=120, message="Keep it under 120 characters."),
+        ],
+    )
+
+    def validate_practitioner(self, field):
+        if field.data and field.data not in {c.value for c in field.choices or []}:
+            raise ValidationError("Choose someone from the list.")
+
+    def validate_first_day(self, field):
+        field.data = read_date(field.data, "first day")
+
+    def validate_last_day(self, field):
+        field.data = read_date(field.data, "last day")
+        first = self.first_day.data
+        if isinstance(first, date) and field.data < first:
+            raise ValidationError("The last day cannot come before the first.")
+        if isinstance(first, date) and (field.data - first).days > 366:
+            raise ValidationError("Record at most a year at a time.")
+
+
+class PractitionerForm(StaffForm):
+    is_practitioner = BooleanField("Sees patients (offered for booking)")
+    display_name = StringField(
+        "Name patients see",
+        filters=[mark_controls, strip],
+        validators=[
+            NoControlCharacters(),
+            Length(max=120, message="Keep the name under 120 characters."),
+        ],
+    )
+    working_hours = StringField(
+        "Own weekly hours (empty: the clinic's)",
+        filters=[mark_controls, strip],
+        validators=[
+            NoControlCharacters(),
+            Length(max=200, message="Keep the hours under 200 characters."),
+        ],
+    )
+    treatments = StringField(
+        "Treatments offered (slugs separated by spaces; empty: all)",
+        filters=[mark_controls, strip],
+        validators=[
+            NoControlCharacters(),
+            Length(max=2000, message="Too many treatments."),
+        ],
+    )
+
+    def __init__(self, *args, known_treatments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_treatments = set(known_treatments)
+
+    def validate_display_name(self, field):
+        if self.is_practitioner.data and not field.data:
+            raise ValidationError(
+                "Give the name patients will see, e.g. Dr. Ana Ruiz, MD."
+            )
+
+    def validate_working_hours(self, field):
+        try:
+            hours = availability.parse_weekly_hours(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        field.data = availability.format_weekly_hours(hours) or None
+
+    def validate_treatments(self, field):
+        slugs = (field.data or "").split()
+        unknown = [s for s in slugs if s not in self.known_treatments]
+        if unknown:
+            raise ValidationError(f"Unknown treatments: {', '.join(unknown[:5])}.")
+        field.data = " ".join(dict.fromkeys(slugs)) or None

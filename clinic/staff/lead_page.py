@@ -1,0 +1,96 @@
+"""One lead's page: what it shows, with every form on it, including those a
+failed action brings back with the member of staff's input."""
+
+from datetime import UTC, datetime
+
+from flask import render_template, request
+from wtforms import SelectChoice
+
+from clinic.appointments import availability
+from clinic.booking.picker import read_day, times_for
+from clinic.models import Lead
+from clinic.staff import accounts, leads
+from clinic.staff.appointment_forms import BookForm, OutcomeForm
+from clinic.staff.forms import (
+    ActionForm,
+    AssignForm,
+    DeleteForm,
+    NoteForm,
+    StatusForm,
+)
+from clinic.treatments import catalog
+from clinic.vocabulary import AppointmentStatus
+
+
+def practitioner_choices() -> list[tuple[str, str]]:
+    return [SelectChoice("", "Whoever is free")] + [
+        SelectChoice(str(p.id), p.name) for p in availability.practitioners()
+    ]
+
+
+def book_form(blank: bool = False) -> BookForm:
+    """The booking form, from the request unless `blank`."""
+    form = BookForm(formdata=None) if blank else BookForm()
+    form.practitioner.choices = practitioner_choices()
+    return form
+
+
+def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
+    """What the lead page's appointment section needs: the standing appointment,
+    and a picker of free times (no minimum notice: staff book callers in)."""
+    standing = lead.appointment
+    first, last = availability.bookable_range()
+    day = read_day(request.args.get("date"))
+    if day is None:
+        if standing is not None:
+            day = standing.starts_at.astimezone(availability.zone()).date()
+        else:
+            day = lead.preferred_date if first <= lead.preferred_date <= last else first
+    ignore = standing.id if standing is not None else None
+    picker = times_for(day, lead.treatment, alternatives)
+    if alternatives is None:
+        picker["parts"] = availability.by_part_of_day(
+            availability.day_slots(day, lead.treatment, ignore=ignore, notice=False)
+        )
+    return {
+        "appointment": standing,
+        "picker": picker,
+        "picker_day": day,
+        "first_date": first,
+        "last_date": last,
+        "book_form": form or book_form(blank=True),
+        "outcome_form": OutcomeForm(formdata=None),
+        "can_close": standing is not None
+        and standing.starts_at <= datetime.now(UTC)
+        and standing.status == AppointmentStatus.BOOKED,
+        "zone": availability.zone(),
+    }
+
+
+def assignee_choices() -> list[SelectChoice]:
+    """Nobody, or any active member of staff."""
+    return [
+        SelectChoice("", "Nobody"),
+        *(SelectChoice(str(s.id), s.email) for s in accounts.active_members()),
+    ]
+
+
+def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
+    """Show a lead with its forms, keeping any a failed action brought back."""
+    assign = forms.get("assign_form") or AssignForm(
+        formdata=None, assignee=str(lead.assigned_to_id or "")
+    )
+    assign.assignee.choices = assignee_choices()
+    context = {
+        "lead": lead,
+        "status_form": forms.get("status_form")
+        or StatusForm(formdata=None, current=lead.status),
+        "assign_form": assign,
+        "note_form": forms.get("note_form") or NoteForm(formdata=None),
+        "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
+        "action_form": ActionForm(formdata=None),
+        "events": leads.history(lead),
+        "treatment": catalog.get(lead.treatment),
+        **appointment_context(lead, forms.get("alternatives"), forms.get("book_form")),
+    }
+    return render_template("staff/lead.html", **context), status

@@ -1,0 +1,179 @@
+"""No double booking, however many patients press "Book" at once: the database
+refuses overlapping times for one practitioner (an exclusion constraint on
+PostgreSQL, triggers on SQLite), proven with real concurrent HTTP requests against
+gunicorn on whichever database the suite runs on."""
+
+import http.cookiejar
+import os
+import secrets
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from clinic.extensions import db
+from clinic.models import Appointment
+from tests.appointments.conftest import add_practitioner, appointments, lead_count
+from tests.conftest import (
+    TEST_SECRET,
+    free_port,
+    hidden_fields,
+    next_open_day,
+    valid_form,
+)
+from tests.services import start_gunicorn, stop
+from tests.staff.conftest import add_lead
+
+PATIENTS = 12
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def server(app):
+    """gunicorn with several processes and threads on the test's database."""
+    port = free_port()
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_BOOKING_MIN_SECONDS": "0",
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "FLASK_OUTBOX_SEND_IN_BACKGROUND": "false",
+        "FLASK_RATELIMIT_ENABLED": "false",
+    }
+    process = start_gunicorn(
+        env, "-w", "3", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}"
+    )
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+class Patient:
+    """A browser of its own: cookies, the form's tokens, then one press of "Book"."""
+
+    def __init__(self, base: str, number: int):
+        self.base, self.number = base, number
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), NoRedirect
+        )
+        with self.opener.open(f"{base}/consultation", timeout=30) as page:
+            self.tokens = hidden_fields(page.read().decode())
+
+    def book(self, start: str, ready: threading.Barrier) -> tuple[int, str]:
+        form = valid_form(
+            email=f"patient{self.number}@example.com",
+            first_name=f"Patient{self.number}",
+            treatment="botox-hyperhidrosis",
+            appointment_start=start,
+        )
+        body = urllib.parse.urlencode({**self.tokens, **form}).encode()
+        ready.wait()
+        try:
+            with self.opener.open(f"{self.base}/consultation", body, timeout=60) as r:
+                return r.status, r.headers.get("Location", "")
+        except urllib.error.HTTPError as answer:
+            text = answer.read().decode()
+            answer.close()
+            return answer.code, text
+
+
+def press_at_once(base: str, start: str) -> list[tuple[int, str]]:
+    patients = [Patient(base, n) for n in range(PATIENTS)]
+    ready = threading.Barrier(PATIENTS)
+    with ThreadPoolExecutor(PATIENTS) as pool:
+        return list(pool.map(lambda p: p.book(start, ready), patients))
+
+
+def the_time() -> str:
+    return f"{next_open_day(7).isoformat()}T10:00"
+
+
+def test_many_patients_one_time_one_appointment(app, server):
+    add_practitioner(app)
+    answers = press_at_once(server, the_time())
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [303] + [409] * (PATIENTS - 1), statuses
+    (location,) = [where for status, where in answers if status == 303]
+    assert "/appointments/" in location
+    for status, page in answers:
+        if status == 409:
+            assert "Someone has just booked that time" in page
+    assert len(appointments(app)) == 1
+    assert lead_count(app) == 1  # a refused booking stores nothing
+
+
+def test_two_practitioners_take_two_of_them(app, server):
+    add_practitioner(app)
+    add_practitioner(app, "ben@clinic.test", "Ben Ortiz, PA-C")
+    statuses = sorted(status for status, _ in press_at_once(server, the_time()))
+    assert statuses == [303, 303] + [409] * (PATIENTS - 2), statuses
+    booked = appointments(app)
+    assert len(booked) == 2
+    assert len({a.practitioner_id for a in booked}) == 2
+
+
+# --- the rule itself, below the application -------------------------------------
+
+
+def raw_insert(app, practitioner_id, lead_id, start, minutes=30, status="booked"):
+    with app.app_context():
+        db.session.execute(
+            insert(Appointment).values(
+                public_id=secrets.token_hex(16),
+                lead_id=lead_id,
+                practitioner_id=practitioner_id,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=minutes),
+                status=status,
+                sequence=0,
+                created_at=start,
+                updated_at=start,
+            )
+        )
+        db.session.commit()
+
+
+def test_the_database_refuses_overlaps_whatever_the_application_does(app):
+    ana = add_practitioner(app)
+    ben = add_practitioner(app, "ben@clinic.test", "Ben Ortiz, PA-C")
+    lead = add_lead(app, emails=False)
+    nine = datetime(2027, 3, 3, 17, 0, tzinfo=UTC)
+    raw_insert(app, ana, lead, nine, minutes=45)
+    for start in (nine, nine + timedelta(minutes=30), nine - timedelta(minutes=15)):
+        with pytest.raises(IntegrityError, match="appointments_no_overlap"):
+            raw_insert(app, ana, lead, start)
+    raw_insert(app, ana, lead, nine + timedelta(minutes=45))  # back to back
+    raw_insert(app, ben, lead, nine)  # another practitioner
+    raw_insert(app, ana, lead, nine, status="cancelled")  # holds no time
+    # Moving one onto another is refused too.
+    with (
+        app.app_context(),
+        pytest.raises(IntegrityError, match="appointments_no_overlap"),
+    ):
+        db.session.execute(
+            update(Appointment)
+            .where(Appointment.practitioner_id == ben)
+            .values(practitioner_id=ana)
+        )
+        db.session.commit()
+    with (
+        app.app_context(),
+        pytest.raises(IntegrityError, match="appointments_no_overlap"),
+    ):
+        db.session.execute(
+            update(Appointment)
+            .where(Appointment.status == "cancelled")
+            .values(status="booked")
+        )
+        db.session.commit()
+    assert len(appointments(app)) == 4
