@@ -1,15 +1,28 @@
 """What the front desk does, clicked in Chromium: sign in, work a lead, export,
 sign out; and every staff page checked by axe under the strict CSP."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import update
 
-from clinic.models import Lead, LeadNote
+from clinic.appointments import availability, booking
+from clinic.extensions import db
+from clinic.models import Lead, LeadNote, StaffUser
 from tests.conftest import all_rows
 from tests.staff.conftest import ADMIN, PASSWORD, STAFF, add_lead, create_account
+
+
+def first_time_today():
+    """A free time today, or tomorrow (the clinic may be closed today or over)."""
+    for day in (availability.today(), availability.today() + timedelta(days=1)):
+        slots = availability.day_slots(day, None, notice=False)
+        if slots:
+            return slots[0].start
+    return None
 
 
 def sign_in_with_keyboard(page, email: str) -> None:
@@ -24,9 +37,22 @@ def sign_in_with_keyboard(page, email: str) -> None:
 
 @pytest.fixture
 def desk(live_app):
+    """Two accounts (the admin also sees patients), a lead who asked to be called,
+    and one with an appointment booked for today."""
     create_account(live_app, STAFF)
     create_account(live_app, ADMIN, admin=True)
-    add_lead(live_app, first_name="Older", email="older@example.com")
+    with live_app.app_context():
+        db.session.execute(
+            update(StaffUser).values(is_practitioner=True, display_name="Dr. Owner")
+        )
+        db.session.commit()
+    booked = add_lead(live_app, first_name="Older", email="older@example.com")
+    with live_app.app_context():
+        lead = db.session.get(Lead, booked)
+        start = first_time_today()
+        if start is not None:
+            booking.book(lead, start, notice=False)
+            db.session.commit()
     return add_lead(
         live_app,
         first_name="Zoë",
@@ -88,7 +114,15 @@ def test_a_wrong_password_shows_the_message_and_keeps_the_email(open_page, desk)
     expect(page.get_by_label("Password")).to_have_value("")
 
 
-STAFF_PAGES = ["/staff/leads", "/staff/leads/{lead}", "/staff/activity", "/staff/team"]
+STAFF_PAGES = [
+    "/staff/leads",
+    "/staff/leads/{lead}",
+    "/staff/activity",
+    "/staff/team",
+    "/staff/calendar",
+    "/staff/calendar?view=day",
+    "/staff/availability",
+]
 
 
 @pytest.mark.parametrize("path", ["/staff/login", *STAFF_PAGES])

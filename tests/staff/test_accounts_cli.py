@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clinic.models import StaffUser
+from tests.appointments.conftest import offered
 from tests.conftest import TEST_SECRET, all_rows
 from tests.staff.conftest import PASSWORD, create_account, sign_in
 
@@ -179,6 +180,9 @@ def test_development_gets_a_first_admin_with_a_printed_password(app):
     assert sign_in(app.test_client(), email, password).status_code == 303
     (user,) = all_rows(app, StaffUser)
     assert user.is_admin
+    # Also a practitioner, so a newcomer's form offers free times at once.
+    assert user.is_practitioner and user.display_name == "Practitioner (development)"
+    assert offered(app.test_client().get("/consultation").text)
     again = staff_command(app, "bootstrap", debug=True)
     assert again.returncode == 0 and "password" not in again.stdout
     assert len(all_rows(app, StaffUser)) == 1
