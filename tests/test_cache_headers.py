@@ -4,7 +4,8 @@ revalidated by ETag; per-visitor, private and error responses nobody."""
 import pytest
 from werkzeug.http import parse_dict_header
 
-from tests.conftest import PAGE_KINDS, open_form, submit
+from tests.appointments.conftest import add_practitioner, book
+from tests.conftest import PAGE_KINDS, next_open_day, open_form, submit
 from tests.staff.conftest import create_account, sign_in
 
 PUBLIC = sorted(
@@ -49,6 +50,13 @@ def per_visitor_responses(app, client):
     sign_in(client, "nurse@clinic.test")
     yield "the lead list", client.get("/staff/leads")
     yield "a lead", client.get("/staff/leads/1")
+    yield "the free times", client.get("/consultation/times.json?date=2030-01-01")
+    add_practitioner(app)
+    day = next_open_day(8).isoformat()
+    booked = book(client, f"{day}T10:00", treatment="botox-hyperhidrosis")
+    yield "an appointment", client.get(booked.location)
+    yield "its calendar file", client.get(booked.location + ".ics")
+    yield "the staff calendar", client.get("/staff/calendar")
 
 
 def test_per_visitor_and_private_responses_are_kept_by_no_cache(app, client):
@@ -57,4 +65,4 @@ def test_per_visitor_and_private_responses_are_kept_by_no_cache(app, client):
         cache = directives(response)
         assert "no-store" in cache and "public" not in cache, what
         seen += 1
-    assert seen == 9
+    assert seen == 13

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from clinic import ROOT
+from tests.appointments.conftest import add_practitioner, book, offered
 from tests.conftest import PAGE_KINDS, submit
 from tests.staff.conftest import ADMIN, add_lead, create_account, csrf_token, sign_in
 
@@ -29,7 +30,7 @@ def vnu_jar() -> Path:
 
 
 def test_every_public_page_and_the_form_errors_are_valid_html(
-    vnu_jar, client, tmp_path
+    vnu_jar, app, client, tmp_path
 ):
     files = []
     for n, path in enumerate(PAGE_KINDS):
@@ -37,6 +38,18 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
         files[-1].write_text(client.get(path).text)
     files.append(tmp_path / "form-errors.html")
     files[-1].write_text(submit(client, email="bad", consent=None).text)
+    # With a practitioner: the form with a day's times, a booking's page, the
+    # form refusing a time and offering the nearest.
+    add_practitioner(app)
+    files.append(tmp_path / "form-times.html")
+    files[-1].write_text(client.get("/consultation").text)
+    start = offered(files[-1].read_text())[0]
+    booked = book(client, start, treatment="botox-hyperhidrosis")
+    files.append(tmp_path / "appointment.html")
+    files[-1].write_text(client.get(booked.location).text)
+    files.append(tmp_path / "taken.html")
+    taken = book(client, start, treatment="botox-hyperhidrosis", email="b@example.com")
+    files[-1].write_text(taken.text)
     assert_valid(vnu_jar, files)
 
 
@@ -44,6 +57,7 @@ def test_every_staff_page_and_its_error_states_are_valid_html(
     vnu_jar, app, client, tmp_path
 ):
     create_account(app, ADMIN, admin=True)
+    add_practitioner(app)  # the lead page offers times; the calendar has a name
     lead_id = add_lead(app, message="Line one\nLine <two>", source_path="/blog/x")
     pages = {"login-error": sign_in(client, ADMIN, "wrong password!").text}
     sign_in(client, ADMIN)
@@ -53,6 +67,9 @@ def test_every_staff_page_and_its_error_states_are_valid_html(
         "/staff/activity",
         "/staff/team",
         "/staff/leads?received_from=nonsense",
+        "/staff/calendar",
+        "/staff/calendar?view=day",
+        "/staff/availability",
     ):
         pages[path] = client.get(path).text
     token = csrf_token(pages["/staff/leads"])
