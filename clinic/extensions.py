@@ -2,8 +2,9 @@
 
 import os
 from datetime import UTC, datetime
+from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -110,5 +111,25 @@ def tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # Taking the write lock up front turns "database is locked" mid-transaction
-        # into a short wait at the start.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # into a short wait at the start. A view that only reads says so (see
+        # `reads_only`): in WAL mode its reads then wait for no writer, nor make
+        # one wait, where taking the lock would queue every reader behind it.
+        if has_request_context() and g.get(READS_ONLY):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+READS_ONLY = "database_reads_only"
+
+
+def reads_only(view):
+    """Mark a view that never writes to the database (on SQLite its transactions
+    take no write lock; a write in it would fail rather than wait)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        setattr(g, READS_ONLY, True)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -19,7 +19,7 @@ from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
 from clinic.booking.picker import read_day, times_for
 from clinic.errors import OUTAGES
-from clinic.extensions import db
+from clinic.extensions import db, reads_only
 from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
@@ -78,6 +78,7 @@ def page(
 
 
 @bp.get("/<token>")
+@reads_only
 def show(token: str):
     """The appointment; `?date=` shows another day's free times to move to."""
     appointment = found(token)
@@ -89,6 +90,7 @@ def show(token: str):
 
 
 @bp.get("/<token>.ics")
+@reads_only
 def ics(token: str):
     """The event for "Add to calendar"."""
     appointment = found(token)

@@ -16,7 +16,7 @@ from clinic.booking import blank_form, leads
 from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.booking.picker import first_free_day, read_day, times_for
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
-from clinic.extensions import csrf, db, limiter
+from clinic.extensions import csrf, db, limiter, reads_only
 from clinic.outbox.background import kick
 from clinic.page_cache import cached_page
 from clinic.treatments import catalog
@@ -29,6 +29,7 @@ def booking_rate_limit() -> str:
 
 
 @bp.get("")
+@reads_only
 def consultation():
     """Show the form, with a treatment chosen when the link names one, and the free
     times of the day asked for (or of the first day with any)."""
@@ -44,6 +45,7 @@ def consultation():
 
 
 @bp.get("/times.json")
+@reads_only
 def times():
     """Free start times on one date, for the form's script (and anyone's)."""
     day = read_day(request.args.get("date"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from clinic.appointments import availability, booking, calendar
 from clinic.appointments.availability import NotBookable
 from clinic.booking.picker import read_day
-from clinic.extensions import db
+from clinic.extensions import db, reads_only
 from clinic.models import Appointment, Lead, StaffUser
 from clinic.outbox.background import kick
 from clinic.staff import audit, leads
@@ -210,6 +210,7 @@ def feed_key():
 
 
 @bp.get("/calendar/<key>.ics")
+@reads_only
 def calendar_feed(key: str):
     """A practitioner's own appointments for a calendar app: open to whoever holds
     the secret address, so it names no patient and no treatment."""

@@ -1,6 +1,7 @@
 """Free times are computed from hours, closures, time off, booked appointments,
 notice and range, on the clinic's wall clock, and answered by times.json."""
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from tests.appointments.conftest import (
     local,
     times,
 )
+from tests.conftest import TEST_DATABASE_URL
 from tests.staff.conftest import add_lead
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -221,3 +223,20 @@ def test_the_repeated_hour_when_the_clocks_go_back(make_app, clock):
         "03:30",
     ]
     assert times(client, "2027-11-08") == WEEKDAY_TIMES  # Monday, now PST
+
+
+@pytest.mark.skipif(
+    bool(TEST_DATABASE_URL), reason="SQLite's write lock; PostgreSQL readers never wait"
+)
+def test_free_times_are_read_while_a_writer_holds_the_lock(app, client, ana):
+    """Reading views begin a deferred transaction: a patient looking at times never
+    queues behind a booking being written (or behind other readers)."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # as a booking holds it while it writes
+        assert times(client, TUESDAY) == WEEKDAY_TIMES
+        assert client.get("/consultation").status_code == 200
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
