@@ -4,6 +4,7 @@ notice and range, on the clinic's wall clock, and answered by times.json."""
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
+import icalendar
 import pytest
 
 from clinic.extensions import db
@@ -240,3 +241,25 @@ def test_free_times_are_read_while_a_writer_holds_the_lock(app, client, ana):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_the_week_the_clocks_go_back_keeps_the_wall_clock_in_the_calendar_file(
+    client, app, ana, clock
+):
+    """Friday 5 November 2027 is PDT (UTC-7), Monday 8 November PST (UTC-8): each
+    booking's calendar file says 09:00 in Los Angeles, and a parser agrees on UTC."""
+    clock.move_to(local("2027-11-01T08:00"))
+    friday = book(client, "2027-11-05T09:00", treatment="botox-hyperhidrosis")
+    monday = book(
+        client, "2027-11-08T09:00", treatment="botox-hyperhidrosis", email="b@x.com"
+    )
+    expected = {
+        friday.location: datetime(2027, 11, 5, 16, 0, tzinfo=UTC),
+        monday.location: datetime(2027, 11, 8, 17, 0, tzinfo=UTC),
+    }
+    for page, utc in expected.items():
+        ics = client.get(page + ".ics")
+        (event,) = icalendar.Calendar.from_ical(ics.data).walk("VEVENT")
+        assert event.start.astimezone(UTC) == utc
+        assert event.end.astimezone(UTC) == utc + timedelta(minutes=30)
+        assert f"DTSTART;TZID=America/Los_Angeles:{utc:%Y%m%d}T090000" in ics.text
