@@ -12,6 +12,15 @@ from clinic.staff.forms import StaffForm
 from clinic.vocabulary import AppointmentStatus
 
 
+def optional_line(label: str, max_length: int, too_long: str) -> StringField:
+    """A one-line field that may be left empty, trimmed, control codes refused."""
+    return StringField(
+        label,
+        filters=[mark_controls, strip],
+        validators=[NoControlCharacters(), Length(max=max_length, message=too_long)],
+    )
+
+
 class BookForm(StaffForm):
     """A time from the picker, and who (any free practitioner unless chosen)."""
 
@@ -58,13 +67,8 @@ class TimeOffForm(StaffForm):
     practitioner = SelectField("Who", coerce=str, validate_choice=False)
     first_day = StringField("First day", filters=[mark_controls, strip])
     last_day = StringField("Last day", filters=[mark_controls, strip])
-    reason = StringField(
-        "Reason (optional, shown to staff only)",
-        filters=[mark_controls, strip],
-        validators=[
-            NoControlCharacters(),
-            Length(max=120, message="Keep it under 120 characters."),
-        ],
+    reason = optional_line(
+        "Reason (optional, shown to staff only)", 120, "Keep it under 120 characters."
     )
 
     def validate_practitioner(self, field):
@@ -85,29 +89,18 @@ class TimeOffForm(StaffForm):
 
 class PractitionerForm(StaffForm):
     is_practitioner = BooleanField("Sees patients (offered for booking)")
-    display_name = StringField(
-        "Name patients see",
-        filters=[mark_controls, strip],
-        validators=[
-            NoControlCharacters(),
-            Length(max=120, message="Keep the name under 120 characters."),
-        ],
+    display_name = optional_line(
+        "Name patients see", 120, "Keep the name under 120 characters."
     )
-    working_hours = StringField(
+    working_hours = optional_line(
         "Own weekly hours (empty: the clinic's)",
-        filters=[mark_controls, strip],
-        validators=[
-            NoControlCharacters(),
-            Length(max=200, message="Keep the hours under 200 characters."),
-        ],
+        200,
+        "Keep the hours under 200 characters.",
     )
-    treatments = StringField(
+    treatments = optional_line(
         "Treatments offered (slugs separated by spaces; empty: all)",
-        filters=[mark_controls, strip],
-        validators=[
-            NoControlCharacters(),
-            Length(max=2000, message="Too many treatments."),
-        ],
+        2000,
+        "Too many treatments.",
     )
 
     def __init__(self, *args, known_treatments=(), **kwargs):
