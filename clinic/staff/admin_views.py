@@ -44,6 +44,7 @@ def team_page(failed: dict | None = None, status: int = 200):
         members=members,
         switch_form=ActiveForm(),
         practitioner_forms=forms,
+        treatments=list(catalog.all().values()),
         min_length=current_app.config["STAFF_PASSWORD_MIN_LENGTH"],
     ), status
 
@@ -57,7 +58,7 @@ def practitioner_form(member, blank: bool = False) -> PractitionerForm:
             is_practitioner=member.is_practitioner,
             display_name=member.display_name or "",
             working_hours=member.working_hours or "",
-            treatments=member.treatments or "",
+            treatments=(member.treatments or "").split(),
         )
     return PractitionerForm(known_treatments=known)
 

@@ -3,7 +3,13 @@ went, and saying when practitioners work."""
 
 from datetime import date
 
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import Length, ValidationError
 
 from clinic.appointments import availability
@@ -97,10 +103,9 @@ class PractitionerForm(StaffForm):
         200,
         "Keep the hours under 200 characters.",
     )
-    treatments = optional_line(
-        "Treatments offered (slugs separated by spaces; empty: all)",
-        2000,
-        "Too many treatments.",
+    # Checkboxes; none ticked offers every treatment.
+    treatments = SelectMultipleField(
+        "Treatments offered (none ticked: every treatment)", validate_choice=False
     )
 
     def __init__(self, *args, known_treatments=(), **kwargs):
@@ -121,8 +126,11 @@ class PractitionerForm(StaffForm):
         field.data = availability.format_weekly_hours(hours) or None
 
     def validate_treatments(self, field):
-        slugs = (field.data or "").split()
+        slugs = list(field.data or [])
         unknown = [s for s in slugs if s not in self.known_treatments]
         if unknown:
             raise ValidationError(f"Unknown treatments: {', '.join(unknown[:5])}.")
-        field.data = " ".join(dict.fromkeys(slugs)) or None
+
+    def offered(self) -> str | None:
+        """The ticked treatments as stored; None: every one."""
+        return " ".join(dict.fromkeys(self.treatments.data or [])) or None

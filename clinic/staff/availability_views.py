@@ -106,7 +106,7 @@ def set_practitioner(staff_id: int):
     member.is_practitioner = form.is_practitioner.data
     member.display_name = form.display_name.data or None
     member.working_hours = form.working_hours.data
-    member.treatments = form.treatments.data
+    member.treatments = form.offered()
     if not member.is_practitioner:
         member.calendar_key = None
     audit.record(

@@ -327,7 +327,7 @@ def test_an_admin_makes_someone_a_practitioner_with_their_own_hours(app, admin):
         is_practitioner="y",
         display_name="Ben Ortiz, PA-C",
         working_hours="Tu 13:00-15:00",
-        treatments="botox-hyperhidrosis laser-hair-removal",
+        treatments=["botox-hyperhidrosis", "laser-hair-removal"],
     )
     assert answer.status_code == 303
     assert times(app.test_client(), "2027-03-02", "botox-hyperhidrosis") == [
@@ -350,7 +350,7 @@ def test_an_admin_makes_someone_a_practitioner_with_their_own_hours(app, admin):
         ({"working_hours": "Mon 9-5"}, "is not like"),
         ({"working_hours": "Tu 15:00-13:00"}, "ends before it starts"),
         (
-            {"treatments": "botox-hyperhidrosis facelift"},
+            {"treatments": ["botox-hyperhidrosis", "facelift"]},
             "Unknown treatments: facelift.",
         ),
         ({"display_name": "x" * 121}, "Keep the name under 120 characters."),
