@@ -49,10 +49,14 @@ def book_time(lead_id: int):
     try:
         start = availability.parse_local(form.appointment_start.data)
         if standing is not None:
-            booking.reschedule(
+            moved = booking.reschedule(
                 standing, start, by_patient=False, practitioner_id=chosen
             )
-            done = "Appointment moved; the patient is emailed the new time."
+            done = (
+                "Appointment moved; the patient is emailed the new time."
+                if moved
+                else "The appointment is already at that time."
+            )
         else:
             appointment = booking.book(
                 lead, start, notice=False, practitioner_id=chosen

@@ -54,6 +54,9 @@ def add_time_off():
     if not form.validate_on_submit():
         return availability_page(form, 400)
     who = accounts.get(int(form.practitioner.data)) if form.practitioner.data else None
+    if already_recorded(who, form.first_day.data, form.last_day.data):
+        flash("That is already recorded.", "success")  # a second click
+        return redirect(url_for("staff.availability"), 303)
     entry = TimeOff(
         practitioner_id=who.id if who else None,
         first_day=form.first_day.data,
@@ -73,6 +76,21 @@ def add_time_off():
         "success",
     )
     return redirect(url_for("staff.availability"), 303)
+
+
+def already_recorded(who, first_day, last_day) -> bool:
+    return (
+        db.session.scalar(
+            select(TimeOff.id).where(
+                TimeOff.practitioner_id == who.id
+                if who
+                else TimeOff.practitioner_id.is_(None),
+                TimeOff.first_day == first_day,
+                TimeOff.last_day == last_day,
+            )
+        )
+        is not None
+    )
 
 
 @bp.post("/availability/<id:entry_id>/delete")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, StaffUser
+from clinic.models import AuditEvent, Lead, StaffUser, TimeOff
 from clinic.vocabulary import AppointmentStatus, EmailKind, LeadStatus
 from tests.appointments.conftest import (
     appointments,
@@ -66,9 +66,11 @@ def sign_in_again(client) -> None:
     assert sign_in(client, STAFF).status_code == 303
 
 
-def post(client, path, **data):
+def post(client, path, follow_redirects=False, **data):
     token = csrf_token(client.get("/staff/calendar").text)
-    return client.post(path, data={"csrf_token": token, **data})
+    return client.post(
+        path, data={"csrf_token": token, **data}, follow_redirects=follow_redirects
+    )
 
 
 def test_the_lead_page_offers_times_without_the_online_notice(desk, caller):
@@ -153,6 +155,8 @@ def test_moving_cancelling_and_closing_from_the_lead(app, desk, caller, clock):
     path = f"/staff/leads/{caller}/appointment"
     assert post(desk, path, appointment_start="2027-03-03T10:00").status_code == 303
     assert post(desk, path, appointment_start="2027-03-03T15:00").status_code == 303
+    same = post(desk, path, appointment_start="2027-03-03T15:00", follow_redirects=True)
+    assert "The appointment is already at that time." in same.text
     (appointment,) = appointments(app)
     assert (
         appointment.starts_at == local("2027-03-03T15:00") and appointment.sequence == 1
@@ -259,6 +263,11 @@ def test_an_admin_records_a_closure_and_time_off(app, admin, desk):
         reason="Staff training",
     )
     assert answer.status_code == 303
+    again = post(
+        admin, "/staff/availability", first_day="2027-03-05", last_day="2027-03-05"
+    )
+    assert again.status_code == 303  # a second click records it once
+    assert len(all_rows(app, TimeOff)) == 1
     assert times(app.test_client(), "2027-03-05") == []
     page = admin.get("/staff/availability").text
     assert "Clinic closed" in page and "Staff training" in page
