@@ -49,11 +49,7 @@ def page(
     changeable = booking.can_change_online(appointment)
     picker = None
     if changeable:
-        picker = times_for(day, treatment, alternatives)
-        if alternatives is None:
-            picker["parts"] = availability.by_part_of_day(
-                availability.day_slots(day, treatment, ignore=appointment.id)
-            )
+        picker = times_for(day, treatment, alternatives, ignore=appointment.id)
     first, last = availability.bookable_range()
     html = render_template(
         "appointments/show.html",

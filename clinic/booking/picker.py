@@ -16,9 +16,13 @@ def times_for(
     treatment: str | None,
     alternatives: list[Slot] | None = None,
     chosen: str | None = None,
+    *,
+    ignore: int | None = None,
+    notice: bool = True,
 ) -> dict:
     """What the time picker shows: that day's free times grouped by part of day
-    (or, after a time was taken, the nearest ones), and which one is chosen.
+    (or, after a time was taken, the nearest ones), and which one is chosen;
+    `ignore` leaves out the appointment being moved, `notice=False` is for staff.
 
     With the database away the form still shows, offering the call back: a
     patient can still ask, and the page says why there are no times."""
@@ -26,7 +30,11 @@ def times_for(
         slots = (
             alternatives
             if alternatives is not None
-            else (availability.day_slots(day, treatment) if day else [])
+            else (
+                availability.day_slots(day, treatment, ignore=ignore, notice=notice)
+                if day
+                else []
+            )
         )
         anyone = bool(availability.practitioners(treatment))
     except OUTAGES as error:

@@ -47,11 +47,7 @@ def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
         else:
             day = lead.preferred_date if first <= lead.preferred_date <= last else first
     ignore = standing.id if standing is not None else None
-    picker = times_for(day, lead.treatment, alternatives)
-    if alternatives is None:
-        picker["parts"] = availability.by_part_of_day(
-            availability.day_slots(day, lead.treatment, ignore=ignore, notice=False)
-        )
+    picker = times_for(day, lead.treatment, alternatives, ignore=ignore, notice=False)
     return {
         "appointment": standing,
         "picker": picker,
