@@ -15,6 +15,11 @@
   var parts = [["morning", "Morning", 0, 12], ["afternoon", "Afternoon", 12, 17], ["evening", "Evening", 17, 24]];
   var request = 0;
 
+  function currentQuery() {
+    return "date=" + encodeURIComponent(day.value) +
+      (treatment.value ? "&treatment=" + encodeURIComponent(treatment.value) : "");
+  }
+
   function clock(hhmm) {
     var hour = parseInt(hhmm.slice(0, 2), 10);
     return (hour % 12 || 12) + ":" + hhmm.slice(3) + (hour < 12 ? " am" : " pm");
@@ -74,8 +79,11 @@
 
   function load() {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day.value)) return;
-    var query = "date=" + encodeURIComponent(day.value) +
-      (treatment.value ? "&treatment=" + encodeURIComponent(treatment.value) : "");
+    var query = currentQuery();
+    // The day shown already (a second change event, or the server's own render):
+    // loading it again would clear a time the patient has just chosen.
+    if (query === shown) return;
+    shown = query;
     var mine = ++request;
     status.textContent = "Loading free times…";
     fetch(form.action + "/times.json?" + query, { headers: { Accept: "application/json" } })
@@ -89,10 +97,13 @@
         history.replaceState(null, "", form.action + "?" + query.replace("date=", "preferred_date="));
       })
       .catch(function () {
+        if (mine === request) shown = null;
         if (mine === request) status.textContent = "We could not load the times. Press “Show free times” to try again.";
       });
   }
 
+  var shown = box.querySelector("legend").textContent.indexOf("Free times on") === 0
+    ? currentQuery() : null;
   treatment.addEventListener("change", load);
   day.addEventListener("change", load);
   var show = form.querySelector("[data-show-times]");

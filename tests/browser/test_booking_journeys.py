@@ -41,12 +41,17 @@ def test_times_load_in_place_and_a_keyboard_books_one(
     open_page, live_app, practitioner, width
 ):
     page = open_page("/consultation?treatment=botox-hyperhidrosis", width=width)
+    asked = []
+    page.on("request", lambda r: "times.json" in r.url and asked.append(r.url))
     day = weekday(9)
     page.fill("#preferred_date", day.isoformat())
-    page.dispatch_event("#preferred_date", "change")
+    page.dispatch_event("#preferred_date", "change")  # the same day again
     legend = page.locator("[data-times] legend")
     expect(legend).to_contain_text(f"{day:%B} {day.day}")
     expect(page.locator("[data-times-status]")).to_contain_text("free times")
+    # Asked once: a second answer for the same day would redraw the times and
+    # clear the one the patient is about to choose.
+    assert len(asked) == 1, asked
     assert f"preferred_date={day.isoformat()}" in page.url  # a link to this state
     # The keyboard: Tab into the group of times, arrows move between them.
     page.locator(f"#time-{day.isoformat()}T10\\:00").focus()
