@@ -24,11 +24,26 @@ OVERLAP = "appointments_no_overlap"
 
 
 class TimeTaken(Exception):
-    """Someone else booked the time first; `alternatives` are the nearest free ones."""
+    """Someone else booked the time first; `alternatives` are the nearest free ones.
 
-    def __init__(self, alternatives: list[Slot]):
+    They are looked up when first asked for, which callers do after rolling back:
+    on SQLite the failed booking's transaction holds the write lock, and every
+    other patient booking at that moment waits for it."""
+
+    def __init__(
+        self, start: datetime, treatment: str | None, ignore: int | None = None
+    ):
         super().__init__("That time has just been booked by someone else.")
-        self.alternatives = alternatives
+        self.start, self.treatment, self.ignore = start, treatment, ignore
+        self._alternatives: list[Slot] | None = None
+
+    @property
+    def alternatives(self) -> list[Slot]:
+        if self._alternatives is None:
+            self._alternatives = availability.nearest(
+                self.start, self.treatment, ignore=self.ignore
+            )
+        return self._alternatives
 
 
 class TooLate(Exception):
@@ -108,7 +123,7 @@ def book(
     if not hold(appointment, ids, start, availability.minutes_for(treatment)):
         if appointment in db.session:
             db.session.expunge(appointment)
-        raise TimeTaken(availability.nearest(start, treatment))
+        raise TimeTaken(start, treatment)
     lead.status = LeadStatus.SCHEDULED
     enqueue(EmailKind.CONFIRMATION, lead.id, appointment.id)
     remind(appointment)
@@ -165,9 +180,7 @@ def reschedule(
     before = appointment.starts_at
     if not hold(appointment, ids, start, availability.minutes_for(lead.treatment)):
         db.session.refresh(appointment)
-        raise TimeTaken(
-            availability.nearest(start, lead.treatment, ignore=appointment.id)
-        )
+        raise TimeTaken(start, lead.treatment, ignore=appointment.id)
     appointment.sequence += 1
     appointment.updated_at = datetime.now(UTC)
     withdraw(appointment.id, EmailKind.REMINDER)

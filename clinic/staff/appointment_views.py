@@ -74,6 +74,7 @@ def book_time(lead_id: int):
     except NotBookable as refusal:
         return refused(lead, str(refusal), 400, form=form)
     except booking.TimeTaken as taken:
+        db.session.rollback()  # before looking for other times: see TimeTaken
         return refused(
             lead,
             "That time has just been booked. Here are the nearest free ones.",
