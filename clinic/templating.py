@@ -3,6 +3,7 @@
 from flask import Flask
 
 from clinic import seo
+from clinic.appointments.availability import zone_name
 
 
 def register(app: Flask) -> None:
@@ -12,6 +13,7 @@ def register(app: Flask) -> None:
         absolute=lambda path: seo.absolute(app.extensions["clinic"], path),
         clinic_data=lambda: seo.clinic_data(app.extensions["clinic"]),
         breadcrumbs=lambda trail: seo.breadcrumbs(app.extensions["clinic"], trail),
+        zone_name=zone_name,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -62,6 +62,21 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
 
 
+# How patients name the US zones; any other is shown as its key.
+ZONE_NAMES = {
+    "America/Los_Angeles": "Pacific Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Arizona Time",
+    "America/Chicago": "Central Time",
+    "America/New_York": "Eastern Time",
+}
+
+
+def zone_name() -> str:
+    key = current_app.config["CLINIC_TIMEZONE"]
+    return ZONE_NAMES.get(key, key)
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

@@ -38,11 +38,12 @@ def found(token: str):
 def page(
     appointment,
     status: int = 200,
-    message: str | None = None,
     error: str | None = None,
     alternatives=None,
     day=None,
 ):
+    """The appointment's page; with `error`, what went wrong; once a time was
+    taken, the nearest free ones; `day`: whose free times to offer for a move."""
     token = links.token_for(appointment)
     treatment = appointment.lead.treatment
     day = day or appointment.starts_at.astimezone(availability.zone()).date()
@@ -63,7 +64,6 @@ def page(
         day=day,
         first_date=first,
         last_date=last,
-        message=message,
         error=error,
         cancel_form=CancelForm(),
         reschedule_form=RescheduleForm(),
