@@ -40,6 +40,9 @@ def refused(lead: Lead, message: str, status: int, alternatives=None, form=None)
 def book_time(lead_id: int):
     """Book the chosen time for the lead, or move its appointment there."""
     lead = leads.get_or_404(lead_id)
+    if lead.is_spam:
+        # Released first, or a spam address would be sent a confirmation.
+        return refused(lead, "Release this lead from spam before booking it.", 409)
     form = book_form()
     if not form.validate_on_submit():
         message = next(iter(form.errors.values()))[0]

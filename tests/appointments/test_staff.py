@@ -151,6 +151,17 @@ def test_bad_bookings_from_the_desk_are_refused(app, desk, caller, data, message
     assert all_rows(app, Lead)[0].status == LeadStatus.NEW
 
 
+def test_a_lead_held_as_spam_is_not_booked(app, desk):
+    spam = add_lead(app, status=LeadStatus.SPAM, spam_reason="honeypot", emails=False)
+    answer = post(
+        desk, f"/staff/leads/{spam}/appointment", appointment_start="2027-03-02T10:00"
+    )
+    assert answer.status_code == 409
+    assert "Release this lead from spam before booking it." in answer.text
+    assert appointments(app) == [] and emails(app) == []
+    assert all_rows(app, Lead)[0].status == LeadStatus.SPAM
+
+
 def test_moving_cancelling_and_closing_from_the_lead(app, desk, caller, clock):
     path = f"/staff/leads/{caller}/appointment"
     assert post(desk, path, appointment_start="2027-03-03T10:00").status_code == 303
