@@ -3,12 +3,14 @@
 import os
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from clinic import ROOT
-from tests.appointments.conftest import add_practitioner, book, offered
+from tests.appointments.conftest import MONDAY, add_practitioner, book, local, offered
 from tests.conftest import PAGE_KINDS, submit
 from tests.staff.conftest import ADMIN, add_lead, create_account, csrf_token, sign_in
 
@@ -38,18 +40,27 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
         files[-1].write_text(client.get(path).text)
     files.append(tmp_path / "form-errors.html")
     files[-1].write_text(submit(client, email="bad", consent=None).text)
-    # With a practitioner: the form with a day's times, a booking's page, the
-    # form refusing a time and offering the nearest.
+    # With a practitioner, at a fixed hour so that the appointment page shows
+    # its forms: the form with a day's times, a booking's page (open to change,
+    # then too late), the form refusing a time and offering the nearest.
     add_practitioner(app)
-    files.append(tmp_path / "form-times.html")
-    files[-1].write_text(client.get("/consultation").text)
-    start = offered(files[-1].read_text())[0]
-    booked = book(client, start, treatment="botox-hyperhidrosis")
-    files.append(tmp_path / "appointment.html")
-    files[-1].write_text(client.get(booked.location).text)
-    files.append(tmp_path / "taken.html")
-    taken = book(client, start, treatment="botox-hyperhidrosis", email="b@example.com")
-    files[-1].write_text(taken.text)
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        files.append(tmp_path / "form-times.html")
+        files[-1].write_text(client.get("/consultation").text)
+        start = offered(files[-1].read_text())[0]
+        booked = book(client, start, treatment="botox-hyperhidrosis")
+        files.append(tmp_path / "appointment.html")
+        files[-1].write_text(client.get(booked.location).text)
+        assert "Cancel my consultation" in files[-1].read_text()
+        files.append(tmp_path / "taken.html")
+        again = {"treatment": "botox-hyperhidrosis", "email": "b@example.com"}
+        files[-1].write_text(book(client, start, **again).text)
+        assert "nearest" in files[-1].read_text().lower()
+        # Within the change cutoff the page has no forms, only a phone number.
+        clock.move_to(local(start) - timedelta(hours=1))
+        files.append(tmp_path / "appointment-too-late.html")
+        files[-1].write_text(client.get(booked.location).text)
+        assert "please call us" in files[-1].read_text()
     assert_valid(vnu_jar, files)
 
 

@@ -14,7 +14,7 @@ from wtforms.validators import Length, ValidationError
 
 from clinic.appointments import availability
 from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.staff.forms import StaffForm
+from clinic.forms import SiteForm
 from clinic.vocabulary import AppointmentStatus
 
 
@@ -27,7 +27,7 @@ def optional_line(label: str, max_length: int, too_long: str) -> StringField:
     )
 
 
-class BookForm(StaffForm):
+class BookForm(SiteForm):
     """A time from the picker, and who (any free practitioner unless chosen)."""
 
     appointment_start = StringField("Time", filters=[mark_controls, strip])
@@ -42,7 +42,7 @@ class BookForm(StaffForm):
             raise ValidationError("Choose a practitioner from the list.")
 
 
-class OutcomeForm(StaffForm):
+class OutcomeForm(SiteForm):
     outcome = SelectField(
         "How it went",
         choices=[
@@ -67,7 +67,7 @@ def read_date(text: str | None, label: str) -> date:
     return value
 
 
-class TimeOffForm(StaffForm):
+class TimeOffForm(SiteForm):
     """Whole days away for one practitioner, or (no one chosen) the clinic closed."""
 
     practitioner = SelectField("Who", coerce=str, validate_choice=False)
@@ -93,7 +93,7 @@ class TimeOffForm(StaffForm):
             raise ValidationError("Record at most a year at a time.")
 
 
-class PractitionerForm(StaffForm):
+class PractitionerForm(SiteForm):
     is_practitioner = BooleanField("Sees patients (offered for booking)")
     display_name = optional_line(
         "Name patients see", 120, "Keep the name under 120 characters."

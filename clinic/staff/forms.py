@@ -22,7 +22,6 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import HiddenInput
 
 from clinic.booking.forms import NoControlCharacters, mark_controls, strip
 from clinic.forms import SiteForm
@@ -32,22 +31,11 @@ from clinic.vocabulary import LeadSource, LeadStatus, Vocabulary
 NOTE_MAX = 5000
 
 
-class StaffForm(SiteForm):
-    """A form on a staff page, where several forms share a page: hidden inputs are
-    rendered without an id, which nothing refers to and which would repeat."""
-
-    class Meta:
-        def render_field(self, field, render_kw):
-            if isinstance(field.widget, HiddenInput):
-                render_kw = {"id": False, **render_kw}
-            return super().render_field(field, render_kw)
-
-
 def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
     return [SelectChoice(member, member.label) for member in vocabulary]
 
 
-class SignInForm(StaffForm):
+class SignInForm(SiteForm):
     email = StringField(
         "Email address",
         filters=[mark_controls, strip],
@@ -146,7 +134,7 @@ class LeadFilters(FilterFields, Form):
         self.q.data = self.searches[field.data]
 
 
-class LeadSearchForm(FilterFields, StaffForm):
+class LeadSearchForm(FilterFields, SiteForm):
     """The filter form as sent (POST), so that the words of a search, often a
     patient's name or phone, never stand in a URL: logs, history, `next=`."""
 
@@ -155,11 +143,11 @@ class LeadSearchForm(FilterFields, StaffForm):
         self.offer_treatments(treatments)
 
 
-class ActionForm(StaffForm):
+class ActionForm(SiteForm):
     """A button that does one thing: only the CSRF token travels with it."""
 
 
-class StatusForm(StaffForm):
+class StatusForm(SiteForm):
     status = SelectField("New status", choices=choices(LeadStatus), coerce=LeadStatus)
     # The status the page showed: a change made meanwhile by someone else wins.
     current = HiddenField()
@@ -173,11 +161,11 @@ class StatusForm(StaffForm):
             ) from None
 
 
-class AssignForm(StaffForm):
+class AssignForm(SiteForm):
     assignee = SelectField("Assigned to", coerce=str)
 
 
-class NoteForm(StaffForm):
+class NoteForm(SiteForm):
     body = TextAreaField(
         "Add a note",
         filters=[mark_controls],
@@ -193,14 +181,14 @@ class NoteForm(StaffForm):
             raise ValidationError("Write the note first.")
 
 
-class DeleteForm(StaffForm):
+class DeleteForm(SiteForm):
     confirm = BooleanField(
         "I confirm the patient asked for their data to be deleted",
         validators=[DataRequired("Tick the box to confirm the deletion.")],
     )
 
 
-class ActiveForm(StaffForm):
+class ActiveForm(SiteForm):
     """The team page's button: "1" lets an account sign in again, "0" stops it."""
 
     active = SelectField(
