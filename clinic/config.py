@@ -66,6 +66,9 @@ BOOKING_MIN_NOTICE_HOURS = 12  # the earliest a patient may book online
 APPOINTMENT_REMINDER_HOURS = 24  # the reminder email goes this long before
 APPOINTMENT_CHANGE_CUTOFF_HOURS = 24  # later than this, patients call to change
 CONSULTATION_FEE = None  # e.g. "$75, credited toward treatment"; None: not shown
+# What the clinic charges, by treatment slug: {"dermal-fillers": "from $650 a syringe"}.
+# A treatment not listed shows no price.
+TREATMENT_PRICES: dict[str, str] = {}
 APPOINTMENT_WHAT_TO_BRING = (
     "A photo ID, a list of the medicines you take, and any letters or results "
     "about the condition you are coming about."

@@ -4,6 +4,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_plus, urlsplit
 
 import frontmatter
 import markdown
@@ -15,6 +16,80 @@ CITATION = re.compile(r"\[(@[\w-]+(?:\s*[,;]\s*@[\w-]+)*)\]")
 
 class ContentError(ValueError):
     """A content file is malformed; raised at start-up, never at request time."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source a page cites: a paper (DOI or PubMed) or a page on the web (url),
+    such as a prescribing label or an FDA notice."""
+
+    key: str
+    title: str
+    journal: str  # the journal, or who publishes the page
+    year: int | None = None  # None: an undated web page
+    authors: str = ""
+    details: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pubmed_search: str = ""
+    url: str = ""
+
+    @property
+    def href(self) -> str:
+        """Link to the DOI, else the PubMed record, else the page, else a PubMed
+        title search."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.url:
+            return self.url
+        return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.pubmed_search)}"
+
+
+def cited_references(doc: "Document") -> list[Reference]:
+    """The references a document lists, in the order it first cites them; any
+    listed and never cited, cited and never listed, or without a working link stops
+    start-up."""
+    try:
+        listed = {
+            ref["key"]: Reference(**ref) for ref in doc.meta.get("references", [])
+        }
+    except (TypeError, KeyError) as exc:
+        raise ContentError(f"{doc.slug}: malformed reference ({exc})") from None
+    unknown = [key for key in doc.cited if key not in listed]
+    if unknown:
+        raise ContentError(f"{doc.slug}: cites unknown references {unknown}")
+    uncited = sorted(set(listed) - set(doc.cited))
+    if uncited:
+        raise ContentError(f"{doc.slug}: lists references never cited {uncited}")
+    for ref in listed.values():
+        problem = reference_problem(ref)
+        if problem:
+            raise ContentError(f"{doc.slug}: reference {ref.key} {problem}")
+    return [listed[key] for key in doc.cited]
+
+
+def reference_problem(ref: Reference) -> str | None:
+    if not (ref.doi or ref.pmid or ref.pubmed_search or ref.url):
+        return "has no DOI, PubMed or url"
+    if ref.url and not well_formed(ref.url):
+        return "url is not a plain https link"
+    if ref.doi and not re.fullmatch(r"10\.\d{4,9}/\S+", ref.doi):
+        return "DOI is malformed"
+    if ref.pmid and not re.fullmatch(r"\d{1,9}", str(ref.pmid)):
+        return "PMID is malformed"
+    return None
+
+
+def well_formed(url: str) -> bool:
+    """An absolute https link with a host and nothing a browser would mangle."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme == "https"
+        and "." in parts.netloc
+        and not re.search(r"[\s<>\"]", url)
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """What every template may use besides its own context."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 
 from clinic import seo
@@ -15,6 +17,8 @@ def register(app: Flask) -> None:
         breadcrumbs=lambda trail: seo.breadcrumbs(app.extensions["clinic"], trail),
         zone_name=zone_name,
     )
+    # A cited web page is shown by its site ("www.fda.gov"), not its long address.
+    app.jinja_env.filters["link_host"] = lambda url: urlsplit(url).netloc
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -68,7 +68,7 @@ def test_a_reference_without_doi_or_pubmed_stops_start_up(tmp_path):
         "bad.md",
         GOOD_FRONT.replace("    doi: 10.1000/test\n", "") + "Text.[@one]\n",
     )
-    with pytest.raises(ContentError, match="no DOI or PubMed"):
+    with pytest.raises(ContentError, match="no DOI, PubMed or url"):
         load_articles(tmp_path)
 
 
@@ -84,7 +84,7 @@ def test_catalogue_has_at_least_eight_treatments_in_every_group():
     assert len(treatments) >= 8
     assert {t.group for t in treatments.values()} == set(GROUPS)
     for t in treatments.values():
-        assert t.treats and t.session and t.downtime and t.results, t.slug
+        assert t.treats and t.references and t.faq, t.slug
 
 
 def test_a_treatment_in_an_unknown_group_stops_start_up(tmp_path):
@@ -92,7 +92,7 @@ def test_a_treatment_in_an_unknown_group_stops_start_up(tmp_path):
         tmp_path,
         "odd.md",
         "---\ntitle: T\ngroup: spa\nsummary: s\ntreats: [x]\n"
-        "session: s\ndowntime: d\nresults: r\nupdated: 2026-01-01\n---\nBody\n",
+        "faq: [{q: Why?, a: Because.}]\nupdated: 2026-01-01\n---\nBody\n",
     )
     with pytest.raises(ContentError, match="group must be one of"):
         load_treatments(tmp_path)

@@ -11,7 +11,7 @@ PUBLIC_PAGES = {
     "/blog/": "Scientific Studies: Medical Benefits of Botox",
     "/blog/medical-benefits-of-botox": "Chronic migraine",
     "/treatments/": "Skin and laser",
-    "/treatments/botox-chronic-migraine": "What to expect",
+    "/treatments/botox-chronic-migraine": "Get help at once if",
     "/treatments/laser-hair-removal": "Downtime",
     "/privacy": "What we collect",
     "/consultation": "Book a consultation",

@@ -4,12 +4,17 @@ one way other modules read it: `all()` and `get(slug)`."""
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote_plus
 
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from clinic.content import ContentError, Document, load_folder
+from clinic.content import (
+    ContentError,
+    Document,
+    Reference,
+    cited_references,
+    load_folder,
+)
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 REQUIRED = (
@@ -20,28 +25,6 @@ REQUIRED = (
     "published",
     "last_reviewed",
 )
-
-
-@dataclass(frozen=True)
-class Reference:
-    key: str
-    title: str
-    journal: str
-    year: int
-    authors: str = ""
-    details: str = ""
-    doi: str = ""
-    pmid: str = ""
-    pubmed_search: str = ""
-
-    @property
-    def href(self) -> str:
-        """Link to the DOI, else the PubMed record, else a PubMed title search."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.pubmed_search)}"
 
 
 @dataclass(frozen=True)
@@ -100,16 +83,7 @@ def to_article(doc: Document) -> Article:
     for field in ("published", "last_reviewed"):
         if not isinstance(meta[field], date):
             raise ContentError(f"{doc.slug}: {field} must be a YYYY-MM-DD date")
-    listed = {ref["key"]: Reference(**ref) for ref in meta.get("references", [])}
-    unknown = [key for key in doc.cited if key not in listed]
-    if unknown:
-        raise ContentError(f"{doc.slug}: cites unknown references {unknown}")
-    uncited = sorted(set(listed) - set(doc.cited))
-    if uncited:
-        raise ContentError(f"{doc.slug}: lists references never cited {uncited}")
-    for ref in listed.values():
-        if not (ref.doi or ref.pmid or ref.pubmed_search):
-            raise ContentError(f"{doc.slug}: reference {ref.key} has no DOI or PubMed")
+    references = cited_references(doc)
     return Article(
         slug=doc.slug,
         title=meta["title"],
@@ -120,7 +94,7 @@ def to_article(doc: Document) -> Article:
         last_reviewed=meta["last_reviewed"],
         html=doc.html,
         toc=doc.toc,
-        references=[listed[key] for key in doc.cited],
+        references=references,
         reading_minutes=doc.reading_minutes,
         featured=bool(meta.get("featured")),
     )

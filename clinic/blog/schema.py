@@ -30,8 +30,8 @@ def article_data(article: Article) -> dict:
                 "name": ref.title,
                 "url": ref.href,
                 "isPartOf": ref.journal,
-                "datePublished": str(ref.year),
             }
+            | ({"datePublished": str(ref.year)} if ref.year else {})
             for ref in article.references
         ],
     }

@@ -1,6 +1,11 @@
 """The treatment catalogue: one Markdown file per treatment in catalog/, and the one
-way other modules read it: `all()`, `get(slug)` and `by_group()`."""
+way other modules read it: `all()`, `get(slug)` and `by_group()`.
 
+A treatment page must say what a patient needs to decide, so a file missing a
+section (risks, US regulatory status...), a cited source or its FAQ stops start-up,
+as an article with a broken citation does."""
+
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -8,7 +13,13 @@ from pathlib import Path
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from clinic.content import ContentError, Document, load_folder
+from clinic.content import (
+    ContentError,
+    Document,
+    Reference,
+    cited_references,
+    load_folder,
+)
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 GROUPS = {
@@ -16,16 +27,22 @@ GROUPS = {
     "cosmetic": "Cosmetic injectables",
     "skin-laser": "Skin and laser",
 }
-REQUIRED = (
-    "title",
-    "group",
-    "summary",
-    "treats",
-    "session",
-    "downtime",
-    "results",
-    "updated",
+REQUIRED = ("title", "group", "summary", "treats", "updated", "faq")
+# The page's own headings (##), each with something under it.
+SECTIONS = (
+    "Who it is for",
+    "Who should not have it",
+    "What happens",
+    "Downtime",
+    "Results and how long they last",
+    "Risks",
+    "US regulatory status",
 )
+# Under "Risks" (###): the common, the serious, and when to get help.
+RISK_PARTS = ("Common", "Serious", "Get help")
+# Sections whose every claim matters most: each cites at least one source.
+MUST_CITE = ("Risks", "US regulatory status")
+FAQ_MIN = 2
 
 
 @dataclass(frozen=True)
@@ -35,12 +52,10 @@ class Treatment:
     group: str
     summary: str
     treats: list[str]
-    session: str
-    downtime: str
-    results: str
     updated: date
     html: Markup
-    regulatory: str = ""
+    references: list[Reference]
+    faq: list[tuple[str, str]]
     order: int = 0
     featured: bool = False
     # How long its consultation takes; None: APPOINTMENT_MINUTES.
@@ -52,8 +67,14 @@ class Treatment:
 
 
 def register(app: Flask) -> None:
-    """Load the catalogue once, when the app is built."""
+    """Load the catalogue once, when the app is built; a price set for no known
+    treatment is a typo that would silently show nothing, so it stops start-up."""
     app.extensions["treatments"] = load_treatments()
+    unknown = sorted(
+        set(app.config["TREATMENT_PRICES"]) - set(app.extensions["treatments"])
+    )
+    if unknown:
+        raise RuntimeError(f"TREATMENT_PRICES names no treatment: {', '.join(unknown)}")
 
 
 def all() -> dict[str, Treatment]:
@@ -95,9 +116,66 @@ def to_treatment(doc: Document) -> Treatment:
         or not 5 <= minutes <= 240
     ):
         raise ContentError(f"{doc.slug}: consultation_minutes must be 5 to 240")
-    optional = ("regulatory", "order", "featured", "consultation_minutes")
-    fields = {k: meta[k] for k in (*REQUIRED, *optional) if k in meta}
-    return Treatment(slug=doc.slug, html=doc.html, **fields)
+    check_sections(doc)
+    fields = {
+        k: meta[k]
+        for k in ("title", "group", "summary", "treats", "updated", "order", "featured")
+        if k in meta
+    }
+    return Treatment(
+        slug=doc.slug,
+        html=sectioned(doc.html),
+        references=cited_references(doc),
+        faq=questions(doc),
+        consultation_minutes=minutes,
+        **fields,
+    )
+
+
+def check_sections(doc: Document) -> None:
+    """Every section a patient needs is there, in the rendered page."""
+    sections = {}
+    for part in re.split(r"<h2[^>]*>", str(doc.html))[1:]:
+        heading, _, body = part.partition("</h2>")
+        sections[re.sub(r"<[^>]+>", "", heading).strip()] = body
+    missing = [name for name in SECTIONS if not sections.get(name, "").strip()]
+    if missing:
+        raise ContentError(f"{doc.slug}: page lacks sections {missing}")
+    risk_heads = re.findall(r"<h3[^>]*>(.*?)</h3>", sections["Risks"])
+    absent = [p for p in RISK_PARTS if not any(h.startswith(p) for h in risk_heads)]
+    if absent:
+        raise ContentError(f"{doc.slug}: Risks lacks {absent} (### headings)")
+    uncited = [name for name in MUST_CITE if 'class="cite"' not in sections[name]]
+    if uncited:
+        raise ContentError(f"{doc.slug}: sections cite no source {uncited}")
+
+
+def sectioned(html: Markup) -> Markup:
+    """Wrap each ## part in a <section> named after its heading, so that a page's
+    risks and regulatory status can be set apart on screen and in print."""
+    head, *parts = re.split(r"(?=<h2[^>]*>)", str(html))
+    wrapped = [
+        f'<section class="part part-{m.group(1)}">{part}</section>\n'
+        for part in parts
+        if (m := re.match(r'<h2 id="([\w-]+)"', part))
+    ]
+    if len(wrapped) != len(parts):
+        raise ContentError("every ## heading needs an id")
+    return Markup(head + "".join(wrapped))
+
+
+def questions(doc: Document) -> list[tuple[str, str]]:
+    """The page's FAQ: at least FAQ_MIN questions, each with its answer."""
+    faq = doc.meta["faq"]
+    if not isinstance(faq, list) or len(faq) < FAQ_MIN:
+        raise ContentError(f"{doc.slug}: faq needs {FAQ_MIN} or more questions")
+    pairs = []
+    for item in faq:
+        q, a = (item.get("q"), item.get("a")) if isinstance(item, dict) else (0, 0)
+        if not (isinstance(q, str) and q.strip().endswith("?") and isinstance(a, str)):
+            raise ContentError(f"{doc.slug}: each faq entry needs q (a question) and a")
+        pairs.append((q.strip(), " ".join(a.split())))
+    return pairs
 
 
 def by_group(

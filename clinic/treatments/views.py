@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 
 from clinic.page_cache import cached_page
 from clinic.treatments import catalog
+from clinic.treatments.schema import faq_data, treatment_data
 
 bp = Blueprint("treatments", __name__, url_prefix="/treatments")
 
@@ -27,4 +28,9 @@ def detail(slug: str):
     found = catalog.get(slug)
     if found is None:
         abort(404)
-    return render_template("treatments/detail.html", treatment=found)
+    return render_template(
+        "treatments/detail.html",
+        treatment=found,
+        treatment_data=treatment_data(found),
+        faq_data=faq_data(found),
+    )
