@@ -66,6 +66,12 @@ BOOKING_MIN_NOTICE_HOURS = 12  # the earliest a patient may book online
 APPOINTMENT_REMINDER_HOURS = 24  # the reminder email goes this long before
 APPOINTMENT_CHANGE_CUTOFF_HOURS = 24  # later than this, patients call to change
 CONSULTATION_FEE = None  # e.g. "$75, credited toward treatment"; None: not shown
+# Who wrote and who medically reviewed each article: named people with credentials.
+# {"medical-benefits-of-botox": {"author": "Sam Lee, RN",
+#   "reviewer": "Dr. Ana Ruiz, MD", "reviewed": "2027-01-10"}}
+# Until an article has a reviewer and the date they signed off (on or after its
+# last revision), its page says it has not been medically reviewed.
+ARTICLE_CREDITS: dict[str, dict] = {}
 # What the clinic charges, by treatment slug: {"dermal-fillers": "from $650 a syringe"}.
 # A treatment not listed shows no price.
 TREATMENT_PRICES: dict[str, str] = {}

@@ -1,9 +1,11 @@
 """The seed article: its seven areas, their status, citations and safety facts."""
 
+import json
 import re
 
 import pytest
 
+from clinic.blog.articles import load_articles
 from tests.conftest import parse_html
 
 ARTICLE = "/blog/medical-benefits-of-botox"
@@ -114,15 +116,19 @@ def test_citations_are_numbered_in_order_and_each_has_a_reference(article_html):
 def test_at_least_ten_distinct_studies_each_linked_to_doi_or_pubmed(article_html):
     document = parse_html(article_html)
     references = document.findall(".//section[@class='references']/ol/li")
-    assert len(references) >= 10
-    hrefs = set()
-    for li in references:
-        link = li.find("a").get("href")
-        assert link.startswith(
-            ("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/")
-        )
-        hrefs.add(link)
-    assert len(hrefs) == len(references)
+    hrefs = [li.find("a").get("href") for li in references]
+    studies = [
+        link
+        for link in hrefs
+        if link.startswith(("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/"))
+    ]
+    assert len(studies) >= 10
+    # The rest: the prescribing information, cited for the approved uses.
+    assert [h for h in hrefs if h not in studies] == [
+        "https://dailymed.nlm.nih.gov/dailymed/search.cfm"
+        "?labeltype=all&query=BOTOX+onabotulinumtoxinA"
+    ]
+    assert len(set(hrefs)) == len(references)
 
 
 def test_unverified_citation_fields_are_left_out(article_html):
@@ -157,25 +163,142 @@ def test_article_carries_boxed_warning_and_disclaimer(sections, article_html):
     assert "not medical advice" in text_of(article_html)
 
 
-def test_article_shows_author_reviewer_date_reading_time_and_contents(article_html):
-    document = parse_html(article_html)
-    byline = {
+def byline(page: str) -> dict[str, str]:
+    document = parse_html(page)
+    return {
         div.find("dt").text: "".join(div.find("dd").itertext())
         for div in document.findall(".//dl[@class='byline']/div")
     }
-    assert byline["Written by"]
-    assert byline["Medically reviewed by"]
-    assert byline["Last reviewed"] == "November 23, 2026"
-    assert re.fullmatch(r"\d+ minutes", byline["Reading time"])
+
+
+def article_data(page: str) -> dict:
+    document = parse_html(page)
+    for script in document.findall(".//script[@type='application/ld+json']"):
+        data = json.loads(script.text)
+        if data.get("@type") == "MedicalWebPage":
+            return data
+    raise AssertionError("no MedicalWebPage")
+
+
+def test_article_shows_author_date_reading_time_and_contents(article_html):
+    shown = byline(article_html)
+    assert shown["Written by"]
+    revised = load_articles()["medical-benefits-of-botox"].revised
+    assert shown["Updated"] == revised.strftime("%B %-d, %Y")
+    assert re.fullmatch(r"\d+ minutes", shown["Reading time"])
+    document = parse_html(article_html)
     toc = [a.get("href") for a in document.findall(".//nav[@class='toc']//a")]
     assert "#chronic-migraine" in toc and "#references" in toc
     assert len(toc) >= 9
+
+
+def test_without_a_named_reviewer_the_article_claims_no_review(article_html):
+    assert "Medically reviewed by" not in byline(article_html)
+    assert "has not yet been medically reviewed" in article_html
+    data = article_data(article_html)
+    assert "reviewedBy" not in data and "lastReviewed" not in data
+    assert data["author"]["@type"] == "Organization"
+
+
+REVIEWED = {
+    "author": "Sam Lee, RN",
+    "reviewer": "Dr. Ana Ruiz, MD",
+    "reviewed": "2026-12-02",
+}
+
+
+def test_a_named_reviewer_signs_off_on_a_date(make_app):
+    app = make_app(ARTICLE_CREDITS={"medical-benefits-of-botox": REVIEWED})
+    page = app.test_client().get(ARTICLE).text
+    shown = byline(page)
+    assert shown["Written by"] == "Sam Lee, RN"
+    assert shown["Medically reviewed by"] == "Dr. Ana Ruiz, MD"
+    assert shown["Last reviewed"] == "December 2, 2026"
+    assert "not yet been medically reviewed" not in page
+    data = article_data(page)
+    assert data["reviewedBy"] == {"@type": "Person", "name": "Dr. Ana Ruiz, MD"}
+    assert data["lastReviewed"] == "2026-12-02"
+    assert data["author"] == {"@type": "Person", "name": "Sam Lee, RN"}
+
+
+def test_a_review_older_than_the_last_revision_no_longer_counts(make_app):
+    stale = {**REVIEWED, "reviewed": "2026-11-30"}
+    app = make_app(ARTICLE_CREDITS={"medical-benefits-of-botox": stale})
+    page = app.test_client().get(ARTICLE).text
+    assert "Medically reviewed by" not in byline(page)
+    assert "revised after its last medical review" in page
+    assert "reviewedBy" not in article_data(page)
+
+
+@pytest.mark.parametrize(
+    ("credits", "message"),
+    [
+        ({"no-such-article": REVIEWED}, "names no article"),
+        (
+            {"medical-benefits-of-botox": {**REVIEWED, "reviewer": "Medical director"}},
+            "not a person",
+        ),
+        (
+            {"medical-benefits-of-botox": {**REVIEWED, "author": "Editorial team"}},
+            "not a person",
+        ),
+        ({"medical-benefits-of-botox": {"reviewer": "Dr. Ana Ruiz, MD"}}, "both"),
+        (
+            {"medical-benefits-of-botox": {**REVIEWED, "reviewed": "02/12/2026"}},
+            "YYYY-MM-DD",
+        ),
+        (
+            {"medical-benefits-of-botox": {**REVIEWED, "reviewed": "2999-01-01"}},
+            "future",
+        ),
+        ({"medical-benefits-of-botox": {**REVIEWED, "signed": "yes"}}, "only"),
+    ],
+)
+def test_a_byline_nobody_stands_behind_stops_start_up(make_app, credits, message):
+    with pytest.raises(RuntimeError, match=message):
+        make_app(ARTICLE_CREDITS=credits)
+
+
+def test_key_points_come_first(article_html):
+    document = parse_html(article_html)
+    box = document.find(".//aside[@class='key-points']")
+    points = ["".join(li.itertext()) for li in box.findall(".//li")]
+    assert len(points) >= 4
+    text = " ".join(points)
+    for fact in (
+        "off-label",
+        "two fewer headache days",
+        "strongest warning",
+        "swallowing",
+    ):
+        assert fact in text, fact
 
 
 def test_article_ends_with_a_call_to_action(article_html):
     document = parse_html(article_html)
     cta = document.find(".//aside[@class='cta']")
     assert cta.find(".//a[@class='button']").get("href") == "/consultation"
+    said = " ".join("".join(cta.itertext()).split())
+    assert "chronic migraine and severe underarm sweating" in said
+    assert "specialists" in said
+
+
+def test_a_patient_can_book_from_the_middle_of_the_article(article_html, sections):
+    middle = parse_html(article_html).find(".//p[@class='inline-cta']")
+    assert middle.find(".//a").get("href") == "/consultation"
+    order = list(sections)
+    assert 2 <= order.index("excessive-sweating-hyperhidrosis") <= len(order) - 3
+
+
+@pytest.mark.parametrize(
+    ("section", "slug"),
+    [
+        ("chronic-migraine", "botox-chronic-migraine"),
+        ("excessive-sweating-hyperhidrosis", "botox-hyperhidrosis"),
+    ],
+)
+def test_sections_link_to_the_matching_treatment_page(client, sections, section, slug):
+    assert f'href="/treatments/{slug}"' in str(sections[section])
 
 
 def test_treatment_pages_link_to_real_article_sections(client, sections):

@@ -11,10 +11,10 @@ from clinic.treatments.catalog import GROUPS, load_treatments
 GOOD_FRONT = """---
 title: A new article
 description: Something new.
-author: Editorial team
-reviewed_by: Dr Example
 published: 2027-01-05
-last_reviewed: 2027-01-05
+revised: 2027-01-05
+key_points:
+  - Something new happened.
 references:
   - key: one
     title: A study
@@ -56,9 +56,9 @@ def test_missing_front_matter_stops_start_up(tmp_path):
     write(
         tmp_path,
         "bad.md",
-        GOOD_FRONT.replace("reviewed_by: Dr Example\n", "") + "Text.[@one]\n",
+        GOOD_FRONT.replace("revised: 2027-01-05\n", "") + "Text.[@one]\n",
     )
-    with pytest.raises(ContentError, match="reviewed_by"):
+    with pytest.raises(ContentError, match="revised"):
         load_articles(tmp_path)
 
 

@@ -9,7 +9,7 @@ def article_data(article: Article) -> dict:
     """Describe an article as a schema.org MedicalWebPage with its citations."""
     clinic = identity.current()
     url = absolute(clinic, f"/blog/{article.slug}")
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "@id": url,
@@ -19,9 +19,15 @@ def article_data(article: Article) -> dict:
         "description": article.description,
         "datePublished": article.published.isoformat(),
         "dateModified": article.updated.isoformat(),
-        "lastReviewed": article.last_reviewed.isoformat(),
-        "author": {"@type": "Organization", "name": article.author},
-        "reviewedBy": {"@type": "Person", "name": article.reviewed_by},
+        "author": (
+            {"@type": "Person", "name": article.author}
+            if article.author
+            else {
+                "@type": "Organization",
+                "@id": absolute(clinic, "/#clinic"),
+                "name": clinic.name,
+            }
+        ),
         "publisher": {"@id": absolute(clinic, "/#clinic"), "name": clinic.name},
         "inLanguage": "en",
         "citation": [
@@ -35,3 +41,7 @@ def article_data(article: Article) -> dict:
             for ref in article.references
         ],
     }
+    if article.reviewed:  # claim a review only when a named clinician signed off
+        data["reviewedBy"] = {"@type": "Person", "name": article.review.reviewer}
+        data["lastReviewed"] = article.review.on.isoformat()
+    return data
