@@ -18,6 +18,10 @@ CLINIC_CITY = ""
 CLINIC_REGION = ""
 CLINIC_POSTAL_CODE = ""
 CLINIC_COUNTRY = "US"
+# A map link for the address (any map service); None: an OpenStreetMap search for
+# CLINIC_STREET. Pages link to it and never embed a map.
+CLINIC_MAP_URL: str | None = None
+CLINIC_DIRECTIONS = ""  # e.g. "Free parking behind the building; bus 43 stops outside."
 # Two-letter day codes (schema.org style) to "HH:MM-HH:MM"; a missing day is closed.
 CLINIC_HOURS = {
     "Mo": "09:00-18:00",
@@ -65,6 +69,9 @@ APPOINTMENT_STEP_MINUTES = 30  # start times offered every this many minutes
 BOOKING_MIN_NOTICE_HOURS = 12  # the earliest a patient may book online
 APPOINTMENT_REMINDER_HOURS = 24  # the reminder email goes this long before
 APPOINTMENT_CHANGE_CUTOFF_HOURS = 24  # later than this, patients call to change
+# The reply the clinic promises to a request to be called, in hours: shown on the
+# form, the thanks page and the acknowledgement email. None: no promise is shown.
+REPLY_WITHIN_HOURS: int | None = 24
 CONSULTATION_FEE = None  # e.g. "$75, credited toward treatment"; None: not shown
 # Who wrote and who medically reviewed each article: named people with credentials.
 # {"medical-benefits-of-botox": {"author": "Sam Lee, RN",
@@ -157,6 +164,7 @@ def load(app: Flask, test_config: dict | None) -> None:
         # Only this host, over HTTPS, path /: no subdomain can plant or read it.
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     _check_lease(app.config)
+    _check_reply_hours(app.config)
     _settle_secret_key(app)
 
 
@@ -165,6 +173,14 @@ def longest_send(config) -> float:
     AUTH, MAIL, RCPT and DATA each wait up to MAIL_TIMEOUT, the message itself up to
     MAIL_DATA_TIMEOUT."""
     return 9 * config["MAIL_TIMEOUT"] + config["MAIL_DATA_TIMEOUT"]
+
+
+def _check_reply_hours(config) -> None:
+    hours = config["REPLY_WITHIN_HOURS"]
+    if hours is not None and (
+        isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 336
+    ):
+        raise RuntimeError("REPLY_WITHIN_HOURS must be a whole number of hours, 1-336")
 
 
 def _check_lease(config) -> None:

@@ -33,6 +33,7 @@ PAGE_KINDS = [
     "/consultation",
     "/consultation/thanks",
     "/privacy",
+    "/about",
     "/no-such-page",
 ]
 

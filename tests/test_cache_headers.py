@@ -9,7 +9,11 @@ from tests.conftest import PAGE_KINDS, next_open_day, open_form, submit
 from tests.staff.conftest import create_account, sign_in
 
 PUBLIC = sorted(
-    {p for p in PAGE_KINDS if p not in ("/consultation", "/no-such-page")}
+    {
+        p
+        for p in PAGE_KINDS
+        if p not in ("/consultation", "/consultation/thanks", "/no-such-page")
+    }
     | {"/robots.txt", "/sitemap.xml"}
 )
 
@@ -42,6 +46,10 @@ def per_visitor_responses(app, client):
     yield "the form", client.get("/consultation")
     yield "a form with mistakes", submit(client, email="oops")
     yield "the redirect after a request", submit(client, open_form(client))
+    yield (
+        "the thanks page, with the request's reference",
+        client.get("/consultation/thanks"),
+    )
     yield "a missing page", client.get("/no-such-page")
     yield "the health check", client.get("/healthz")
     yield "a redirect", client.get("/blog")
@@ -65,4 +73,4 @@ def test_per_visitor_and_private_responses_are_kept_by_no_cache(app, client):
         cache = directives(response)
         assert "no-store" in cache and "public" not in cache, what
         seen += 1
-    assert seen == 13
+    assert seen == 14

@@ -8,6 +8,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 
@@ -18,7 +19,6 @@ from clinic.booking.picker import first_free_day, read_day, times_for
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
 from clinic.extensions import csrf, db, limiter, reads_only
 from clinic.outbox.background import kick
-from clinic.page_cache import cached_page
 from clinic.treatments import catalog
 
 bp = Blueprint("booking", __name__, url_prefix="/consultation")
@@ -86,7 +86,7 @@ def submit():
         # gets its redirect (429 when over the limit, whatever the storage does).
         with limiter.limit(booking_rate_limit):
             try:
-                _, appointment = leads.submit(form)
+                lead_id, appointment = leads.submit(form)
             except booking.TimeTaken as taken:
                 return form_page(form, 409, alternatives=taken.alternatives)
             except OUTAGES as error:
@@ -98,6 +98,9 @@ def submit():
             return redirect(
                 url_for("appointments.show", token=links.token_for(appointment)), 303
             )
+        # The thanks page shows this visitor their reference; the session cookie is
+        # already set (it holds the form's CSRF secret).
+        session["reference"] = lead_id
         return redirect(url_for("booking.thanks"), 303)
     return form_page(form, 400)
 
@@ -133,7 +136,8 @@ def form_page(
 
 
 @bp.get("/thanks")
-@cached_page
 def thanks():
-    """Confirm that the request arrived and say what happens next."""
-    return render_template("booking/thanks.html")
+    """Confirm that the request arrived, with its reference, and say what happens
+    next. Per visitor, so never cached."""
+    page = render_template("booking/thanks.html", reference=session.get("reference"))
+    return page, {"Cache-Control": "no-store"}

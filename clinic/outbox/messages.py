@@ -54,8 +54,8 @@ def patient_ack(email: OutboxEmail) -> Message:
     return Message(
         subject=f"We have received your request | {clinic.name}",
         recipients=[email.lead.email],
-        body=render_template("email/patient_ack.txt"),
-        html=render_template("email/patient_ack.html"),
+        body=render_template("email/patient_ack.txt", reference=email.lead.id),
+        html=render_template("email/patient_ack.html", reference=email.lead.id),
     )
 
 

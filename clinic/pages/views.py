@@ -4,11 +4,14 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from clinic import identity
+from clinic.appointments.availability import practitioners
 from clinic.blog import articles
 from clinic.errors import RETRY_AFTER_SECONDS
-from clinic.extensions import db
-from clinic.page_cache import cached_page
+from clinic.extensions import db, reads_only
+from clinic.page_cache import CachedPage, cached_page
 from clinic.pages import privacy as privacy_notice
+from clinic.pages.about import clinician_data, map_url
 from clinic.pages.sitemap import sitemap_entries
 from clinic.treatments import catalog
 
@@ -34,6 +37,31 @@ def home():
 def privacy():
     """Show the privacy notice the consultation form's consent box links to."""
     return render_template("pages/privacy.html", notice=privacy_notice.notice())
+
+
+@bp.get("/about")
+@reads_only
+def about():
+    """Who the clinicians are, what the clinic charges, and how to find it. Read from
+    the practitioner accounts on each request (a name changed on /staff/team shows at
+    once), yet the same for everyone, so shared caches may keep it a minute."""
+    clinic = identity.current()
+    clinicians = [p for p in practitioners() if p.display_name]
+    treatments = catalog.all()
+    page = render_template(
+        "pages/about.html",
+        clinicians=[
+            (p.display_name, [t for slug, t in treatments.items() if p.offers(slug)])
+            for p in clinicians
+        ],
+        clinicians_data=[clinician_data(clinic, p.display_name) for p in clinicians],
+        map_url=map_url(clinic, current_app.config["CLINIC_MAP_URL"]),
+        prices=[
+            (treatments[slug], price)
+            for slug, price in current_app.config["TREATMENT_PRICES"].items()
+        ],
+    )
+    return CachedPage.build(page, "text/html").respond()
 
 
 @bp.get("/healthz")
