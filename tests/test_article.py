@@ -306,3 +306,15 @@ def test_treatment_pages_link_to_real_article_sections(client, sections):
         page = client.get(f"/treatments/{slug}").text
         anchor = re.search(rf'href="{ARTICLE}#([^"]+)"', page).group(1)
         assert anchor in sections
+
+
+def test_no_page_claims_a_medical_review_nobody_gave(client):
+    from tests.conftest import PAGE_KINDS
+
+    for path in [*PAGE_KINDS, "/blog/feed.xml"]:
+        said = client.get(path).text.lower()
+        claims = said.replace("not yet been medically reviewed", "").replace(
+            "revised after its last medical review", ""
+        )
+        assert "medically reviewed" not in claims, path
+        assert "reviewedby" not in claims and "lastreviewed" not in claims, path
