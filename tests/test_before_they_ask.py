@@ -169,6 +169,20 @@ def test_a_clinic_can_name_its_own_map_link(make_app):
     assert 'href="https://maps.example/visage"' in client.get("/about").text
 
 
+def test_the_development_practitioner_is_not_presented_as_a_clinician(app, client):
+    # `make run` creates a stand-in practitioner so booking can be tried at once.
+    from tests.staff.test_accounts_cli import staff_command
+
+    made = staff_command(app, "bootstrap", debug=True)
+    assert made.returncode == 0, made.stderr
+    with app.app_context():
+        stand_in = db.session.query(StaffUser).one()
+        assert stand_in.is_practitioner
+    page = client.get("/about").text
+    assert "Practitioner (development)" not in page
+    assert "Our clinicians will be listed here" in page
+
+
 def test_without_an_address_the_page_says_to_call(client):
     page = text(client.get("/about").text)
     assert "for our address and directions" in page

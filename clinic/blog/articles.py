@@ -5,7 +5,6 @@ Who wrote and who medically reviewed an article is the clinic's to say, in
 ARTICLE_CREDITS, never the file's: a review is a named clinician signing off on a
 date, and an article revised after that date is no longer reviewed."""
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,15 +19,10 @@ from clinic.content import (
     cited_references,
     load_folder,
 )
+from clinic.people import is_a_name
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 REQUIRED = ("title", "description", "published", "revised", "key_points")
-# Roles and stand-ins are not people: a byline names someone who answers for it.
-PLACEHOLDER = re.compile(
-    r"\b(team|director|editor|editorial|staff|tbd|todo|placeholder|example|"
-    r"reviewer|author|clinician)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -96,14 +90,6 @@ def credited(library: dict[str, "Article"], credits: dict) -> dict[str, "Article
         review = Review(reviewer, review_date(where, on)) if reviewer else None
         named[slug] = replace(library[slug], author=author, review=review)
     return named
-
-
-def is_a_name(name: object) -> bool:
-    return (
-        isinstance(name, str)
-        and 3 <= len(name.strip()) <= 120
-        and not PLACEHOLDER.search(name)
-    )
 
 
 def review_date(where: str, value: object) -> date:

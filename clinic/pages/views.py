@@ -13,6 +13,7 @@ from clinic.page_cache import CachedPage, cached_page
 from clinic.pages import privacy as privacy_notice
 from clinic.pages.about import clinician_data, map_url
 from clinic.pages.sitemap import sitemap_entries
+from clinic.people import is_a_name
 from clinic.treatments import catalog
 
 bp = Blueprint("pages", __name__)
@@ -46,7 +47,7 @@ def about():
     the practitioner accounts on each request (a name changed on /staff/team shows at
     once), yet the same for everyone, so shared caches may keep it a minute."""
     clinic = identity.current()
-    clinicians = [p for p in practitioners() if p.display_name]
+    clinicians = [p for p in practitioners() if is_a_name(p.display_name)]
     treatments = catalog.all()
     page = render_template(
         "pages/about.html",

@@ -15,6 +15,7 @@ from wtforms.validators import Length, ValidationError
 from clinic.appointments import availability
 from clinic.booking.forms import NoControlCharacters, mark_controls, strip
 from clinic.forms import SiteForm
+from clinic.people import is_a_name
 from clinic.vocabulary import AppointmentStatus
 
 
@@ -116,6 +117,11 @@ class PractitionerForm(SiteForm):
         if self.is_practitioner.data and not field.data:
             raise ValidationError(
                 "Give the name patients will see, e.g. Dr. Ana Ruiz, MD."
+            )
+        if field.data and not is_a_name(field.data):
+            raise ValidationError(
+                "Give the person's own name as patients will see it, e.g. "
+                "Dr. Ana Ruiz, MD: not a role."
             )
 
     def validate_working_hours(self, field):

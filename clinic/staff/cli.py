@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from clinic.models import StaffUser
+from clinic.people import is_a_name
 from clinic.staff import accounts
 
 staff_cli = AppGroup("staff", help="Manage the accounts that sign in to /staff.")
@@ -42,6 +43,10 @@ def create_command(
         raise click.UsageError('A practitioner needs --name "Dr. Ana Ruiz, MD".')
     if name and not practitioner:
         raise click.UsageError("--name is for a practitioner: add --practitioner.")
+    if name and not is_a_name(name):
+        raise click.UsageError(
+            f'--name {name!r} is not a person\'s name: e.g. "Dr. Ana Ruiz, MD".'
+        )
     try:
         user = accounts.create(
             email, read_password(), is_admin=admin, practitioner_name=name

@@ -374,6 +374,10 @@ def test_an_admin_makes_someone_a_practitioner_with_their_own_hours(app, admin):
             "Unknown treatments: facelift.",
         ),
         ({"display_name": "x" * 121}, "Keep the name under 120 characters."),
+        (
+            {"is_practitioner": "y", "display_name": "Medical director"},
+            "not a role",
+        ),
     ],
 )
 def test_bad_practitioner_settings_are_refused(app, admin, data, message):
@@ -417,3 +421,13 @@ def test_staff_create_makes_a_practitioner(app):
         app, "create", "x@clinic.test", "--practitioner", stdin=PASSWORD + "\n"
     )
     assert nameless.returncode != 0 and "--name" in nameless.stderr
+    role = staff_command(
+        app,
+        "create",
+        "y@clinic.test",
+        "--practitioner",
+        "--name",
+        "Practitioner on duty",
+        stdin=PASSWORD + "\n",
+    )
+    assert role.returncode != 0 and "not a person's name" in role.stderr
