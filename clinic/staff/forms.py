@@ -55,10 +55,37 @@ class SignInForm(SiteForm):
     next = HiddenField()
 
 
+# The lead list's views: the work to do (open leads, the longest waiting first), the
+# same for one person or nobody, and every lead by status.
+VIEWS = {
+    "todo": "To do",
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "all": "All leads",
+}
+# The columns the list sorts by (a header link each).
+SORTS = ("received", "name", "treatment", "status", "assignee", "source")
+
+
 class FilterFields:
     """The lead list's filters, shared by the query-string form and the search
     form (WTForms collects fields from a plain base class too)."""
 
+    view = SelectField(
+        "Show",
+        choices=[SelectChoice(key, label) for key, label in VIEWS.items()],
+        default="todo",
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=[SelectChoice("", "Default"), *(SelectChoice(k, k) for k in SORTS)],
+        default="",
+    )
+    order = SelectField(
+        "Order",
+        choices=[SelectChoice("asc", "asc"), SelectChoice("desc", "desc")],
+        default="asc",
+    )
     status = SelectField(
         "Status",
         choices=[SelectChoice("", "All but spam"), *choices(LeadStatus)],

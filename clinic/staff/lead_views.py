@@ -1,7 +1,7 @@
 """Working the leads: the list with its dashboard, one lead, its actions, the export."""
 
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -20,6 +20,7 @@ from clinic.models import Lead
 from clinic.outbox.background import kick
 from clinic.staff import accounts, audit, chart, dashboard, export, leads, workflow
 from clinic.staff.forms import (
+    VIEWS,
     AssignForm,
     DeleteForm,
     LeadFilters,
@@ -42,7 +43,9 @@ def read_filters() -> tuple[LeadFilters, leads.Filters]:
     form = LeadFilters(request.args, catalog.all(), session.get(SEARCHES, {}))
     form.validate()
     value = form.valid_values()
-    return form, leads.Filters.from_values(value, value["q"] or "", value["search"])
+    return form, leads.Filters.from_values(
+        value, value["q"] or "", value["search"], me=current_user.id
+    )
 
 
 def remember_search(words: str) -> str:
@@ -62,7 +65,9 @@ def search():
         flash("Some filters could not be used and were left out.", "error")
     value = form.valid_values()
     q = value["q"] or ""
-    filters = leads.Filters.from_values(value, q, remember_search(q) if q else "")
+    filters = leads.Filters.from_values(
+        value, q, remember_search(q) if q else "", me=current_user.id
+    )
     return redirect(url_for("staff.leads", **filters.as_args()), 303)
 
 
@@ -74,7 +79,8 @@ def home():
 
 @bp.get("/leads", endpoint="leads")
 def lead_list():
-    """List leads newest first, with the filters, counts and dashboard above."""
+    """The work queue: open leads, the longest waiting first, overdue ones marked;
+    other views, filters, sorting and the dashboard (folded) around it."""
     form, filters = read_filters()
     found = leads.page_of(filters, 1 if form.page.errors else (form.page.data or 1))
     audit.record(AuditAction.LIST, detail=f"{filters.describe()}; page {found.page}")
@@ -86,6 +92,10 @@ def lead_list():
         filters=filters,
         leads=found,
         counts=filters.status_counts(),
+        view_counts=filters.view_counts(),
+        VIEWS=VIEWS,
+        now=datetime.now(UTC),
+        overdue_before=leads.overdue_before(),
         board=board,
         chart=chart.lay_out(board),
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead
+from clinic.models import AuditEvent, Lead, StaffUser
 from clinic.staff.paging import paginate
 from clinic.vocabulary import LeadSource, LeadStatus
 
@@ -57,8 +57,30 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, zone).astimezone(UTC)
 
 
+# The work to do: a patient waiting for a first call, one to follow up, one who
+# missed their appointment.
+OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
+QUEUES = ("todo", "mine", "unassigned")
+
+
+def overdue_before(now: datetime | None = None) -> datetime | None:
+    """New leads received before this have waited longer than the clinic promises."""
+    hours = current_app.config["REPLY_WITHIN_HOURS"]
+    if hours is None:
+        return None
+    return (now or datetime.now(UTC)) - timedelta(hours=hours)
+
+
+def is_overdue(lead: Lead, before: datetime | None) -> bool:
+    return bool(before and lead.status == LeadStatus.NEW and lead.created_at < before)
+
+
 @dataclass(frozen=True)
 class Filters:
+    view: str = "todo"
+    sort: str = ""  # "": the view's own order
+    order: str = "asc"
+    me: int | None = None  # the staff member reading, for "mine"
     status: LeadStatus | None = None
     treatment: str = ""
     source: LeadSource | None = None
@@ -69,10 +91,14 @@ class Filters:
 
     @classmethod
     def from_values(
-        cls, value: dict, q: str = "", search: str | None = ""
+        cls, value: dict, q: str = "", search: str | None = "", me: int | None = None
     ) -> "Filters":
         """Filters from a form's usable values (None where a value was refused)."""
         return cls(
+            view=value.get("view") or "todo",
+            sort=value.get("sort") or "",
+            order=value.get("order") or "asc",
+            me=me,
             status=LeadStatus(value["status"]) if value["status"] else None,
             treatment=value["treatment"] or "",
             source=LeadSource(value["source"]) if value["source"] else None,
@@ -82,14 +108,24 @@ class Filters:
             search=(search or "") if q else "",
         )
 
-    def conditions(self, with_status: bool = True) -> list:
+    @property
+    def is_queue(self) -> bool:
+        return self.view in QUEUES
+
+    def conditions(self, with_status: bool = True, view: str | None = None) -> list:
         found = []
+        view = view or self.view
         if with_status:
-            found.append(
-                Lead.status == self.status
-                if self.status
-                else Lead.status != LeadStatus.SPAM
-            )
+            if self.status:
+                found.append(Lead.status == self.status)
+            elif view in QUEUES:
+                found.append(Lead.status.in_(OPEN))
+            else:
+                found.append(Lead.status != LeadStatus.SPAM)
+        if view == "mine":
+            found.append(Lead.assigned_to_id == self.me)
+        elif view == "unassigned":
+            found.append(Lead.assigned_to_id.is_(None))
         if self.treatment:
             found.append(Lead.treatment == self.treatment)
         if self.source:
@@ -104,13 +140,56 @@ class Filters:
         return found
 
     def query(self) -> Select:
-        """Leads matching the filters, newest first."""
-        return (
+        """Leads matching the filters: in a queue the longest waiting first, else
+        the newest first, unless a column is chosen."""
+        query = (
             select(Lead)
             .where(*self.conditions())
             .options(selectinload(Lead.assigned_to))  # one query, not one per row
-            .order_by(Lead.created_at.desc(), Lead.id.desc())
         )
+        return query.order_by(*self.ordering(query))
+
+    @property
+    def oldest_first(self) -> bool:
+        """Whether the list reads oldest first: the queues do, unless told."""
+        if self.sort in ("", "received"):
+            default = "asc" if self.is_queue else "desc"
+            return (self.order if self.sort else default) == "asc"
+        return self.order == "asc"
+
+    def ordering(self, query: Select) -> list:
+        received = (
+            [Lead.created_at.asc(), Lead.id.asc()]
+            if self.oldest_first
+            else [Lead.created_at.desc(), Lead.id.desc()]
+        )
+        columns = {
+            "name": [func.lower(Lead.last_name), func.lower(Lead.first_name)],
+            "treatment": [Lead.treatment],
+            "status": [Lead.status],
+            "assignee": [
+                select(
+                    func.lower(func.coalesce(StaffUser.display_name, StaffUser.email))
+                )
+                .where(StaffUser.id == Lead.assigned_to_id)
+                .scalar_subquery()
+            ],
+            "source": [Lead.source_path],
+        }.get(self.sort)
+        if not columns:
+            return received
+        direction = "asc" if self.order == "asc" else "desc"
+        keyed = [getattr(c, direction)().nulls_last() for c in columns]
+        return [*keyed, *received]
+
+    def view_counts(self) -> dict[str, int]:
+        """How many open leads each queue holds under the other filters."""
+        return {
+            view: db.session.scalar(
+                select(func.count(Lead.id)).where(*self.conditions(view=view))
+            )
+            for view in QUEUES
+        }
 
     def status_counts(self) -> dict[str, int]:
         """How many leads each status holds under the other filters."""
@@ -127,6 +206,9 @@ class Filters:
         """The filters as query-string arguments, leaving out the empty ones; a
         search kept in the session is named by its key, never by its words."""
         args = {
+            "view": None if self.view == "todo" else self.view,
+            "sort": self.sort,
+            "order": self.order if self.sort else None,
             "status": self.status,
             "treatment": self.treatment,
             "source": self.source,

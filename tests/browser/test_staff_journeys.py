@@ -69,9 +69,9 @@ def test_front_desk_works_a_lead_exports_and_signs_out(open_page, live_app, desk
         f"{live_app.config['LIVE_URL']}/staff/login?next=/staff/leads"
     )
     sign_in_with_keyboard(page, STAFF)
-    newest = page.locator("table.leads tbody tr").first
-    expect(newest).to_have_class("status-row-new")
-    newest.get_by_role("link", name="Zoë Núñez").click()
+    waiting = page.locator("table.leads tbody tr", has_text="Zoë Núñez")
+    expect(waiting).to_have_class("status-row-new")
+    waiting.get_by_role("link", name="Zoë Núñez").click()
 
     expect(page.get_by_text("<b>not bold</b> & migraines")).to_be_visible()
     page.get_by_role("button", name="Contacted").click()
@@ -83,7 +83,10 @@ def test_front_desk_works_a_lead_exports_and_signs_out(open_page, live_app, desk
     page.get_by_role("button", name="Add note").click()
     expect(page.locator(".notes")).to_contain_text("Called back, booking Tuesday.")
 
-    page.get_by_role("link", name="All leads").click()
+    page.get_by_role("link", name="All leads").click()  # back to the list
+    page.get_by_role("navigation", name="Lead views").get_by_role(
+        "link", name="All leads"
+    ).click()
     page.get_by_role("link", name="Contacted 1").click()
     expect(page.locator("table.leads tbody tr")).to_have_count(1)
     with page.expect_download() as download:
@@ -161,3 +164,36 @@ def test_staff_pages_fit_a_phone_without_scrolling_sideways(open_page, desk, pat
     page.goto(page.url.split("/staff/")[0] + path.format(lead=desk))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # wide tables scroll inside their own box instead
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (375, 740)])
+def test_the_first_lead_is_in_view_without_scrolling(open_page, desk, width, height):
+    page = open_page("/staff/login", width=width, height=height)
+    sign_in_with_keyboard(page, STAFF)
+    first = page.locator("table.leads tbody tr").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height, box
+    # Its call link too, within a thumb's reach on a phone.
+    call = first.locator("a.call").bounding_box()
+    assert call["y"] + call["height"] <= height
+    if width < 768:  # a thumb's target on a phone
+        assert call["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_dashboard_stays_open_once_opened(open_page, desk):
+    page = open_page("/staff/login")
+    sign_in_with_keyboard(page, STAFF)
+    page.locator("details[data-remember=dashboard] > summary").click()
+    expect(page.locator("details[data-remember=dashboard]")).to_have_attribute(
+        "open", ""
+    )
+    page.reload()
+    expect(page.locator("details[data-remember=dashboard]")).to_have_attribute(
+        "open", ""
+    )
+    page.locator("details[data-remember=dashboard] > summary").click()
+    page.reload()
+    expect(page.locator("details[data-remember=dashboard]")).not_to_have_attribute(
+        "open", ""
+    )

@@ -31,13 +31,13 @@ def days_ago(days: float) -> datetime:
     return datetime.now(UTC) - timedelta(days=days)
 
 
-def test_the_list_shows_newest_first_and_new_leads_stand_out(app, staff_client):
+def test_all_leads_lists_newest_first_and_new_leads_stand_out(app, staff_client):
     add_lead(app, first_name="Older", created_at=days_ago(2), status="contacted")
     add_lead(app, first_name="Newest", created_at=days_ago(0))
     add_lead(app, first_name="Middle", created_at=days_ago(1))
-    page = staff_client.get("/staff/leads").text
+    page = staff_client.get("/staff/leads?view=all").text
     assert names_on(page) == ["Newest García", "Middle García", "Older García"]
-    assert page.count('class="status-row-new"') == 2
+    assert page.count('class="status-row-new') == 2
     assert re.search(r"New <span class=\"count\">2</span>", page)
     assert re.search(r"Contacted <span class=\"count\">1</span>", page)
 
@@ -106,7 +106,7 @@ def test_filters_and_search_narrow_the_list(app, staff_client, query, expected):
         created_at=days_ago(1),
     )
     week_ago = (datetime.now(UTC) - timedelta(days=7)).date().isoformat()
-    page = staff_client.get("/staff/leads?" + query.format(week_ago=week_ago))
+    page = staff_client.get("/staff/leads?view=all&" + query.format(week_ago=week_ago))
     assert page.status_code == 200
     assert [name.split()[0] for name in names_on(page.text)] == expected
 
@@ -124,15 +124,16 @@ def test_pages_keep_the_filters_in_their_links(make_app):
     add_lead(app, first_name="Other", treatment="botox-chronic-migraine")
     client = app.test_client()
     sign_in(client, STAFF)
-    first = client.get("/staff/leads?treatment=laser-hair-removal").text
+    first = client.get("/staff/leads?view=all&treatment=laser-hair-removal").text
     assert names_on(first) == ["P0 García", "P1 García"]
     assert "Showing 1–2 of 5 leads" in first
     older = (
         re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
     )
     assert "treatment=laser-hair-removal" in older and "page=2" in older
+    assert "view=all" in older
     assert names_on(client.get(older).text) == ["P2 García", "P3 García"]
-    last = client.get("/staff/leads?treatment=laser-hair-removal&page=99").text
+    last = client.get("/staff/leads?view=all&treatment=laser-hair-removal&page=99").text
     assert names_on(last) == ["P4 García"]
     assert "Page 3 of 3" in last
 

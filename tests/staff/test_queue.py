@@ -1,0 +1,180 @@
+"""The front desk's queue: open leads, the longest waiting first, overdue ones
+marked against the reply time the clinic promises; mine and unassigned; any column
+sorts; the dashboard folded away so the first lead is in view."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.staff.conftest import STAFF, add_lead, create_account, sign_in
+
+
+def hours_ago(hours: float) -> datetime:
+    return datetime.now(UTC) - timedelta(hours=hours)
+
+
+ROW = r'<tr class="([^"]*)">.*?class="lead-name" href="/staff/leads/\d+">([^<]+)<'
+
+
+def row_of(page: str, name: str) -> str:
+    return next(r for r in page.split("<tr")[1:] if f">{name} García<" in r)
+
+
+def rows(page: str) -> list[tuple[str, str]]:
+    """(first name, the row's classes), top to bottom."""
+    return [(name.split()[0], classes) for classes, name in re.findall(ROW, page, re.S)]
+
+
+def names(page: str) -> list[str]:
+    return [name for name, _ in rows(page)]
+
+
+@pytest.fixture
+def desk(make_app):
+    app = make_app(REPLY_WITHIN_HOURS=24)
+    me = create_account(app, STAFF)
+    other = create_account(app, "other@clinic.test")
+    add_lead(app, first_name="Fresh", created_at=hours_ago(2))
+    add_lead(app, first_name="Late", created_at=hours_ago(30), phone="+17145550142")
+    add_lead(app, first_name="Ancient", created_at=hours_ago(24 * 84))
+    add_lead(app, first_name="Called", created_at=hours_ago(50), status="contacted")
+    add_lead(app, first_name="Mine", created_at=hours_ago(5), assigned_to_id=me)
+    add_lead(app, first_name="Theirs", created_at=hours_ago(6), assigned_to_id=other)
+    add_lead(app, first_name="Booked", created_at=hours_ago(60), status="scheduled")
+    add_lead(app, first_name="Done", created_at=hours_ago(90), status="closed")
+    add_lead(app, first_name="Bot", status="spam", spam_reason="honeypot")
+    client = app.test_client()
+    sign_in(client, STAFF)
+    return app, client
+
+
+def test_the_default_view_is_the_work_to_do_longest_waiting_first(desk):
+    _, client = desk
+    page = client.get("/staff/leads").text
+    assert names(page) == ["Ancient", "Called", "Late", "Theirs", "Mine", "Fresh"]
+    assert "Showing 1–6 of 6 leads, oldest first" in page
+
+
+def test_new_leads_past_the_promised_reply_time_are_overdue(desk):
+    _, client = desk
+    marked = {
+        name: "overdue" in classes
+        for name, classes in rows(client.get("/staff/leads").text)
+    }
+    # Waiting longer than 24 hours for a first contact; "Called" was reached.
+    assert marked == {
+        "Ancient": True,
+        "Called": False,
+        "Late": True,
+        "Theirs": False,
+        "Mine": False,
+        "Fresh": False,
+    }
+    assert client.get("/staff/leads").text.count(">Overdue</span>") == 2
+
+
+def test_without_a_promised_reply_time_nothing_is_overdue(make_app):
+    app = make_app(REPLY_WITHIN_HOURS=None)
+    create_account(app, STAFF)
+    add_lead(app, first_name="Ancient", created_at=hours_ago(24 * 30))
+    client = app.test_client()
+    sign_in(client, STAFF)
+    assert "Overdue" not in client.get("/staff/leads").text
+
+
+def test_each_row_has_what_a_call_back_needs(desk):
+    _, client = desk
+    page = client.get("/staff/leads").text
+    row = row_of(page, "Late")
+    assert 'href="tel:+17145550142"' in row and "(714) 555-0142" in row
+    assert "Botox for chronic migraine" in row
+    assert "30 h" in row  # how long the patient has waited
+    theirs = row_of(page, "Theirs")
+    assert "other@clinic.test" in theirs
+
+
+def test_mine_and_unassigned_split_the_queue(desk):
+    _, client = desk
+    assert names(client.get("/staff/leads?view=mine").text) == ["Mine"]
+    unassigned = names(client.get("/staff/leads?view=unassigned").text)
+    assert unassigned == ["Ancient", "Called", "Late", "Fresh"]
+    page = client.get("/staff/leads").text
+    for label, count in (("To do", 6), ("Mine", 1), ("Unassigned", 4)):
+        assert re.search(rf'{label} <span class="count">{count}</span>', page)
+
+
+def test_all_leads_keeps_the_status_tabs_and_newest_first(desk):
+    _, client = desk
+    page = client.get("/staff/leads?view=all").text
+    assert names(page)[0] == "Fresh" and "Booked" in names(page)
+    assert "Bot" not in names(page)
+    assert 'aria-label="Lead status"' in page
+    assert 'aria-label="Lead status"' not in client.get("/staff/leads").text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "sort=name&order=asc",
+            ["Ancient", "Called", "Fresh", "Late", "Mine", "Theirs"],
+        ),
+        (
+            "sort=name&order=desc",
+            ["Theirs", "Mine", "Late", "Fresh", "Called", "Ancient"],
+        ),
+        (
+            "sort=received&order=desc",
+            ["Fresh", "Mine", "Theirs", "Late", "Called", "Ancient"],
+        ),
+        # Assigned first (by name), then the unassigned, each oldest first.
+        (
+            "sort=assignee&order=asc",
+            ["Mine", "Theirs", "Ancient", "Called", "Late", "Fresh"],
+        ),
+        (
+            "sort=status&order=asc",
+            ["Called", "Ancient", "Late", "Theirs", "Mine", "Fresh"],
+        ),
+    ],
+)
+def test_any_column_sorts_the_list(desk, query, expected):
+    _, client = desk
+    assert names(client.get(f"/staff/leads?{query}").text) == expected
+
+
+def test_a_column_header_sorts_and_says_how(desk):
+    _, client = desk
+    page = client.get("/staff/leads").text
+    assert (
+        'aria-sort="ascending"><a href="/staff/leads?sort=received&amp;order=desc"'
+        in page
+    )
+    by_name = client.get("/staff/leads?sort=name&order=asc").text
+    assert (
+        'aria-sort="ascending"><a href="/staff/leads?sort=name&amp;order=desc"'
+        in by_name
+    )
+    # Paging and filtering keep the sort.
+    assert 'name="sort" value="name"' in by_name
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sort=phone", "sort=%3Cscript%3E", "order=sideways&sort=name", "view=everything"],
+)
+def test_a_malformed_sort_or_view_is_left_out_with_a_message(desk, query):
+    _, client = desk
+    page = client.get(f"/staff/leads?{query}")
+    assert page.status_code == 400
+    assert "Some filters could not be used" in page.text
+    assert len(names(page.text)) >= 1
+
+
+def test_the_dashboard_is_folded_so_the_queue_comes_first(desk):
+    _, client = desk
+    page = client.get("/staff/leads").text
+    fold = re.search(r'<details class="fold" data-remember="dashboard"[^>]*>', page)
+    assert fold and "open" not in fold.group(0)
+    assert "Dashboard: 5 new" in page
