@@ -1,5 +1,6 @@
-"""Leads as CSV for a spreadsheet: UTF-8 that Excel recognises, and no cell a
-spreadsheet would run as a formula."""
+"""Leads as CSV for a spreadsheet or another tool (HubSpot, Mailchimp, Jane): UTF-8
+that Excel recognises, no cell a spreadsheet would run as a formula, and phone
+numbers in a form that needs no guard, so an import gets the number itself."""
 
 import csv
 import io
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from flask import current_app
 
 from clinic.models import Lead
@@ -28,6 +30,7 @@ COLUMNS = [
     "Last name",
     "Email",
     "Phone",
+    "Phone country code",
     "Treatment",
     "Preferred date",
     "Preferred time",
@@ -44,6 +47,10 @@ COLUMNS = [
     "Consent given",
     "Privacy notice version",
     "Spam reason",
+    "First contact",
+    "Appointment",
+    "Notes",
+    "Duplicate of",
 ]
 
 
@@ -62,7 +69,45 @@ def neutralise(value: object) -> str:
     return text
 
 
-def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
+def phone_parts(number: str) -> tuple[str, str]:
+    """An E.164 number as its national form and its country code: "(714) 555-0142"
+    and "1". "+1714…" would need the formula guard, whose apostrophe an import keeps
+    as part of the number."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return number, ""
+    national = phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    return national, str(parsed.country_code)
+
+
+def when(moment, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def appointment(lead: Lead, zone: ZoneInfo) -> str:
+    booked = lead.appointment
+    if booked is None:
+        return ""
+    start = when(booked.starts_at, zone)
+    return f"{start} with {booked.practitioner.name} ({booked.status.label})"
+
+
+def notes(lead: Lead, zone: ZoneInfo) -> str:
+    """Every note, oldest first, one per line with its author and time."""
+    lines = []
+    for note in sorted(lead.notes, key=lambda n: n.created_at):
+        author = note.author.email if note.author else "staff"
+        lines.append(f"{when(note.created_at, zone)} {author}: {note.body}")
+    return "\n".join(lines)
+
+
+def row(
+    lead: Lead, titles: dict[str, str], zone: ZoneInfo, first_of: dict[int, int]
+) -> list[str]:
+    phone, country = phone_parts(lead.phone)
     return [
         lead.id,
         lead.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
@@ -70,7 +115,8 @@ def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
         lead.first_name,
         lead.last_name,
         lead.email,
-        lead.phone,
+        phone,
+        country,
         titles.get(lead.treatment, lead.treatment),
         lead.preferred_date.isoformat(),
         lead.preferred_time,
@@ -87,11 +133,16 @@ def row(lead: Lead, titles: dict[str, str], zone: ZoneInfo) -> list[str]:
         lead.consent_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
         lead.privacy_version,
         lead.spam_reason,
+        when(lead.first_contacted_at, zone),
+        appointment(lead, zone),
+        notes(lead, zone),
+        first_of.get(lead.id, ""),
     ]
 
 
-def lines(leads: Iterable[Lead]) -> Iterator[str]:
-    """Yield the CSV a line at a time, the byte-order mark first."""
+def lines(leads: Iterable[Lead], first_of: dict[int, int]) -> Iterator[str]:
+    """Yield the CSV a line at a time, the byte-order mark first; `first_of` names
+    the patient's first lead for each lead that repeats an earlier one."""
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
     titles = {s: t.title for s, t in catalog.all().items()}
     buffer = io.StringIO()
@@ -101,5 +152,6 @@ def lines(leads: Iterable[Lead]) -> Iterator[str]:
     for lead in leads:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralise(cell) for cell in row(lead, titles, zone)])
+        cells = row(lead, titles, zone, first_of)
+        writer.writerow([neutralise(cell) for cell in cells])
         yield buffer.getvalue()

@@ -86,6 +86,7 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
         "action_form": ActionForm(formdata=None),
         "events": leads.history(lead),
+        "same_patient": leads.same_patient(lead),
         "treatment": catalog.get(lead.treatment),
         **appointment_context(lead, forms.get("alternatives"), forms.get("book_form")),
     }

@@ -93,6 +93,7 @@ def lead_list():
         leads=found,
         counts=filters.status_counts(),
         view_counts=filters.view_counts(),
+        repeats=leads.first_leads(found.items),
         VIEWS=VIEWS,
         now=datetime.now(UTC),
         overdue_before=leads.overdue_before(),
@@ -115,7 +116,7 @@ def leads_csv():
         abort(400, "Some filters could not be used; correct them on the lead list.")
     found = leads.matching(filters)
     audit.record(AuditAction.EXPORT, detail=f"{len(found)} leads; {filters.describe()}")
-    body = "".join(export.lines(found))
+    body = "".join(export.lines(found, leads.first_leads(found)))
     db.session.commit()  # after the rows are written out, as for the list
     name = f"leads-{date.today().isoformat()}.csv"
     return Response(

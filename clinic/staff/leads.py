@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, StaffUser
+from clinic.models import Appointment, AuditEvent, Lead, LeadNote, StaffUser
 from clinic.staff.paging import paginate
 from clinic.vocabulary import LeadSource, LeadStatus
 
@@ -61,6 +61,8 @@ def local_day_start(day: date) -> datetime:
 # missed their appointment.
 OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
 QUEUES = ("todo", "mine", "unassigned")
+# How many steps apart two leads of one patient may be (email, then phone, ...).
+LINK_ROUNDS = 4
 
 
 def overdue_before(now: datetime | None = None) -> datetime | None:
@@ -239,8 +241,13 @@ def page_of(filters: Filters, page: int) -> Pagination:
 
 
 def matching(filters: Filters) -> list[Lead]:
-    """Every lead the filters match, for the export."""
-    return list(db.session.scalars(filters.query()))
+    """Every lead the filters match, for the export, with its notes and appointments
+    loaded in a few queries rather than several per lead."""
+    query = filters.query().options(
+        selectinload(Lead.notes).selectinload(LeadNote.author),
+        selectinload(Lead.appointments).selectinload(Appointment.practitioner),
+    )
+    return list(db.session.scalars(query))
 
 
 def history(lead: Lead) -> list[AuditEvent]:
@@ -255,3 +262,67 @@ def history(lead: Lead) -> list[AuditEvent]:
 def still_stored(lead_ids: set[int]) -> set[int]:
     """Which of these leads have not been deleted."""
     return set(db.session.scalars(select(Lead.id).where(Lead.id.in_(lead_ids))))
+
+
+def same_patient(lead: Lead) -> list[Lead]:
+    """The patient's other leads, oldest first, spam left out: any lead sharing an
+    email (in any capitals) or a phone number (stored normalised, E.164) with this
+    one, or with one of those, and so on (a new phone, then a new email)."""
+    emails, phones = {lead.email.lower()}, {lead.phone}
+    found: dict[int, Lead] = {}
+    for _ in range(LINK_ROUNDS):
+        rows = db.session.scalars(
+            select(Lead).where(
+                Lead.status != LeadStatus.SPAM,
+                or_(func.lower(Lead.email).in_(emails), Lead.phone.in_(phones)),
+            )
+        )
+        more = {row.id: row for row in rows}
+        if more.keys() == found.keys():
+            break
+        found = more
+        emails |= {row.email.lower() for row in found.values()}
+        phones |= {row.phone for row in found.values()}
+    others = [row for row in found.values() if row.id != lead.id]
+    return sorted(others, key=lambda row: (row.created_at, row.id))
+
+
+def first_leads(found: list[Lead]) -> dict[int, int]:
+    """For each of these leads that repeats an earlier one of the same patient (by
+    email or phone, as same_patient links them), the id of that patient's first
+    lead."""
+    if not found:
+        return {}
+    parent: dict[int, int] = {}
+
+    def root(lead_id: int) -> int:
+        while parent[lead_id] != lead_id:
+            parent[lead_id] = parent[parent[lead_id]]
+            lead_id = parent[lead_id]
+        return lead_id
+
+    by_email: dict[str, int] = {}
+    by_phone: dict[str, int] = {}
+    # Oldest first, so that each group's root is its first lead.
+    rows = db.session.execute(
+        select(Lead.id, func.lower(Lead.email), Lead.phone)
+        .where(Lead.status != LeadStatus.SPAM)
+        .order_by(Lead.created_at, Lead.id)
+    )
+    order: dict[int, int] = {}
+    for lead_id, email, phone in rows:
+        order[lead_id] = len(order)
+        parent[lead_id] = lead_id
+        for seen, key in ((by_email, email), (by_phone, phone)):
+            if key in seen:
+                a, b = root(seen[key]), root(lead_id)
+                if a != b:
+                    keep, drop = (a, b) if order[a] < order[b] else (b, a)
+                    parent[drop] = keep
+            else:
+                seen[key] = lead_id
+    return {
+        lead.id: root(lead.id)
+        for lead in found
+        if lead.id in parent and root(lead.id) != lead.id
+    }

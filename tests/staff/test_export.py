@@ -3,12 +3,13 @@
 import csv
 import io
 
+import phonenumbers
 import pytest
 
 from clinic.models import AuditEvent
 from clinic.staff.export import neutralise
 from tests.conftest import all_rows
-from tests.staff.conftest import add_lead
+from tests.staff.conftest import add_lead, csrf_token
 from tests.staff.spreadsheet import IMPORT_OPTIONS, formulas
 
 
@@ -34,7 +35,8 @@ def test_export_is_an_attachment_in_utf8_with_a_bom(app, staff_client):
     (row,) = rows_of(answer)
     assert (row["First name"], row["Last name"]) == ("Zoë", "Nguyễn")
     assert row["Message"] == "Line one\nLine two"
-    assert row["Phone"] == "'+17145550123"  # a leading + would start a formula
+    # No formula guard needed, so no apostrophe for an import to keep as data.
+    assert (row["Phone"], row["Phone country code"]) == ("(714) 555-0123", "1")
     assert row["Treatment"] == "Botox for chronic migraine"
 
 
@@ -142,3 +144,53 @@ def test_each_export_is_in_the_audit_trail_without_patient_data(app, staff_clien
     (event,) = [e for e in all_rows(app, AuditEvent) if e.action == "export"]
     assert event.detail == "0 leads; source=article, q=(a search)"
     assert "García" not in event.detail
+
+
+def test_phone_numbers_import_as_numbers_with_any_import_option(app, staff_client):
+    add_lead(app, phone="+17145550142")
+    add_lead(app, phone="+442079460958", email="uk@example.com")  # London
+    text = download(staff_client).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    for row in rows:
+        assert not row["Phone"].startswith(("'", "+", "="))
+        again = phonenumbers.parse("+" + row["Phone country code"] + row["Phone"])
+        assert phonenumbers.is_valid_number(again), row["Phone"]
+    assert {r["Phone country code"] for r in rows} == {"1", "44"}
+    # Opened as a spreadsheet would (every separator, quoting and trimming
+    # option), no phone cell is a formula or carries an apostrophe.
+    for options in IMPORT_OPTIONS:
+        assert formulas(text, **options) == [], options
+    cells = cells_of(text)
+    assert "(714) 555-0142" in cells and "020 7946 0958" in cells
+
+
+def cells_of(text: str) -> list[str]:
+    from tests.staff.spreadsheet import cells
+
+    return cells(text, separators=",", quotes=True, trim=False)
+
+
+def test_export_adds_first_contact_appointment_notes_and_duplicate_of(
+    app, staff_client
+):
+    first = add_lead(app, first_name="Ana", email="ana@example.com")
+    again = add_lead(
+        app, first_name="Ana", email="ANA@example.com", phone="+17145550199"
+    )
+    by_phone = add_lead(
+        app, first_name="Anna", email="other@example.com", phone="+17145550199"
+    )
+    staff_client.post(
+        f"/staff/leads/{first}/notes",
+        data={
+            "csrf_token": csrf_token(staff_client.get(f"/staff/leads/{first}").text),
+            "body": "=Called, left a message",
+        },
+    )
+    rows = {int(r["Lead"]): r for r in rows_of(download(staff_client, "?view=all"))}
+    assert rows[first]["Duplicate of"] == ""
+    assert rows[again]["Duplicate of"] == str(first)  # same email, any capitals
+    # The same phone as the second, so the same patient: their first lead.
+    assert rows[by_phone]["Duplicate of"] == str(first)
+    assert rows[first]["Notes"].endswith("desk@clinic.test: '=Called, left a message")
+    assert rows[first]["First contact"] == "" and rows[first]["Appointment"] == ""

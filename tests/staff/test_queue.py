@@ -178,3 +178,45 @@ def test_the_dashboard_is_folded_so_the_queue_comes_first(desk):
     fold = re.search(r'<details class="fold" data-remember="dashboard"[^>]*>', page)
     assert fold and "open" not in fold.group(0)
     assert "Dashboard: 5 new" in page
+
+
+def test_a_patient_who_asks_again_is_linked_to_their_earlier_leads(make_app):
+    app = make_app()
+    create_account(app, STAFF)
+    first = add_lead(
+        app, first_name="Ana", email="ana@example.com", created_at=hours_ago(72)
+    )
+    add_lead(app, first_name="Bot", email="ana@example.com", status="spam")
+    by_email = add_lead(
+        app, first_name="Ana", email="ANA@Example.com", phone="+17145550199"
+    )
+    by_phone = add_lead(
+        app, first_name="A.", email="a@example.org", phone="+17145550199"
+    )
+    stranger = add_lead(
+        app, first_name="Zed", email="zed@example.com", phone="+17145550100"
+    )
+    client = app.test_client()
+    sign_in(client, STAFF)
+    page = client.get("/staff/leads").text
+    assert (
+        'title="The same email or phone as lead #1">Asked before' in row_of(page, "Ana")
+        or "Asked before" in page.split(f"/staff/leads/{by_email}")[1].split("</tr>")[0]
+    )
+    marked = [
+        lead_id
+        for lead_id in (first, by_email, by_phone, stranger)
+        if "Asked before"
+        in page.split(f'href="/staff/leads/{lead_id}"')[1].split("</tr>")[0]
+    ]
+    assert marked == [by_email, by_phone]
+    later = client.get(f"/staff/leads/{by_phone}").text
+    section = later.split('class="asked-before"')[1].split("</section>")[0]
+    # The phone links it to the second lead, whose email links it to the first.
+    assert "Asked before" in section and "2 other leads" in section
+    assert f"#{first} Ana" in section and f"#{by_email} Ana" in section
+    assert "(same phone)" in section and "Bot García" not in section
+    assert "(linked through another of these leads)" in section
+    earliest = client.get(f"/staff/leads/{first}").text
+    assert "Asked again later" in earliest
+    assert 'class="asked-before"' not in client.get(f"/staff/leads/{stranger}").text
