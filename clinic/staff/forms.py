@@ -176,6 +176,15 @@ class ActionForm(SiteForm):
 
 class StatusForm(SiteForm):
     status = SelectField("New status", choices=choices(LeadStatus), coerce=LeadStatus)
+    # Written with the change, saved with it: "Called, booked Tuesday".
+    note = TextAreaField(
+        "Note with this change (optional)",
+        filters=[mark_controls],
+        validators=[
+            NoControlCharacters(allow_newlines=True),
+            Length(max=NOTE_MAX, message=f"Keep a note under {NOTE_MAX:,} characters."),
+        ],
+    )
     # The status the page showed: a change made meanwhile by someone else wins.
     current = HiddenField()
 

@@ -137,7 +137,8 @@ def lead(lead_id: int):
 
 
 def back_to(lead: Lead) -> Response:
-    return redirect(url_for("staff.lead", lead_id=lead.id), 303)
+    """Back to the lead, at the section the actions and their messages are in."""
+    return redirect(url_for("staff.lead", lead_id=lead.id, _anchor="work"), 303)
 
 
 @bp.post("/leads/<id:lead_id>/status")
@@ -148,13 +149,20 @@ def change_status(lead_id: int):
     if not form.validate_on_submit():
         return render_lead(found, 400, status_form=form)
     new = form.status.data
+    body = (form.note.data or "").strip()
+    note = (current_user._get_current_object(), body) if body else None
     try:
-        changed = workflow.change_status(found, new, form.current.data)
+        changed = workflow.change_status(found, new, form.current.data, note)
     except workflow.Conflict as conflict:
         flash(str(conflict), "error")
+        if note:  # the note typed is shown again, not lost
+            db.session.refresh(found)
+            kept = StatusForm(formdata=None, current=found.status, note=form.note.data)
+            return render_lead(found, 409, status_form=kept)
         return back_to(found)
     label = new.label.lower()
-    flash(f"Status changed to {label}." if changed else f"Already {label}.", "success")
+    said = f"Status changed to {label}." if changed else f"Already {label}."
+    flash(f"{said} Note added." if note else said, "success")
     return back_to(found)
 
 

@@ -21,10 +21,18 @@ class Conflict(Exception):
     """The lead changed since the page was shown; the message says how."""
 
 
-def change_status(lead: Lead, new: LeadStatus, shown: LeadStatus) -> bool:
-    """Move a lead along the workflow, unless someone else moved it meanwhile;
-    False when it already had that status (a second click)."""
+def change_status(
+    lead: Lead,
+    new: LeadStatus,
+    shown: LeadStatus,
+    note: tuple[StaffUser, str] | None = None,
+) -> bool:
+    """Move a lead along the workflow, unless someone else moved it meanwhile, with
+    the note written alongside in the same transaction; False when it already had
+    that status (a second click: the note, if new, is still kept)."""
     if lead.status == new:
+        if note and _note(lead, *note):
+            db.session.commit()
         return False
     if new not in shown.next:
         raise Conflict(
@@ -41,6 +49,8 @@ def change_status(lead: Lead, new: LeadStatus, shown: LeadStatus) -> bool:
         db.session.rollback()
         raise Conflict("Someone else changed this lead's status; here it is now.")
     audit.record(AuditAction.STATUS, lead.id, f"{shown} → {new}")
+    if note:
+        _note(lead, *note)
     db.session.commit()
     return True
 
@@ -57,6 +67,13 @@ def assign(lead: Lead, staff: StaffUser | None) -> None:
 def add_note(lead: Lead, author: StaffUser, body: str) -> bool:
     """Append a note; False when it repeats the author's last one from a moment ago
     (a double click or a resent form)."""
+    added = _note(lead, author, body)
+    db.session.commit()
+    return added
+
+
+def _note(lead: Lead, author: StaffUser, body: str) -> bool:
+    """Add a note to the session, unless it repeats the author's last one."""
     body, now = body.strip(), datetime.now(UTC)
     last = lead.notes[-1] if lead.notes else None
     if (
@@ -69,7 +86,6 @@ def add_note(lead: Lead, author: StaffUser, body: str) -> bool:
     db.session.add(LeadNote(lead=lead, author=author, body=body, created_at=now))
     # The note's text stays with the lead; the trail only says one was written.
     audit.record(AuditAction.NOTE, lead.id)
-    db.session.commit()
     return True
 
 

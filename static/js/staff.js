@@ -14,3 +14,57 @@
     });
   });
 })();
+
+// A lead's actions (status, note, assignment, appointment) without a reload: the
+// same POST the form would send, then the lead's header and work section swapped
+// for the fresh page's, the place on the page kept. Without JavaScript the POST
+// redirects back to the same section (#work), so the result is the same.
+(function () {
+  "use strict";
+  var work = document.getElementById("work");
+  if (!work || !window.fetch || !window.DOMParser) { return; }
+
+  function swap(html) {
+    var fresh = new DOMParser().parseFromString(html, "text/html");
+    var freshWork = fresh.getElementById("work");
+    if (!freshWork) { return false; }
+    var head = document.querySelector(".lead-head");
+    var freshHead = fresh.querySelector(".lead-head");
+    if (head && freshHead) { head.replaceWith(freshHead); }
+    work.replaceWith(freshWork);
+    work = freshWork;
+    document.title = fresh.title;
+    var said = work.querySelector(".flashes, .field-error");
+    (said || work).setAttribute("tabindex", "-1");
+    (said || work).focus({ preventScroll: true });
+    // The result in view, moving the page no more than that takes.
+    (said || work).scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!work.contains(form) || form.method.toLowerCase() !== "post") { return; }
+    event.preventDefault();
+    var data = new FormData(form, event.submitter || undefined);
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          // Signed out meanwhile, or a page without the section: go there properly.
+          if (!swap(html)) { window.location.assign(response.url); }
+        });
+      })
+      .catch(function () {
+        // Not sent, or no answer: say so and let the person try again (never a
+        // second POST behind their back).
+        buttons.forEach(function (b) { b.disabled = false; });
+        var note = document.createElement("p");
+        note.className = "flash flash-error";
+        note.setAttribute("role", "alert");
+        note.textContent = "Could not reach the server. Nothing was lost: try again.";
+        form.prepend(note);
+      });
+  });
+})();

@@ -197,3 +197,22 @@ def test_the_dashboard_stays_open_once_opened(open_page, desk):
     expect(page.locator("details[data-remember=dashboard]")).not_to_have_attribute(
         "open", ""
     )
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_calling_back_is_one_step_and_keeps_the_place(open_page, desk, javascript):
+    page = open_page("/staff/login", javascript=javascript, width=375, height=740)
+    sign_in_with_keyboard(page, STAFF)
+    page.goto(page.url.split("/staff/")[0] + f"/staff/leads/{desk}")
+    page.evaluate("window.stillHere = true")
+    page.get_by_label("Note with this change (optional)").fill("Called, booked Tue")
+    page.get_by_role("button", name="Contacted", exact=True).click()
+    messages = page.locator("#work .flashes")
+    expect(messages).to_contain_text("Status changed to contacted. Note added.")
+    expect(page.locator(".notes")).to_contain_text("Called, booked Tue")
+    expect(page.locator(".lead-head .badge")).to_have_text("Contacted")
+    # With JavaScript nothing reloaded; without, the page came back at #work.
+    assert page.evaluate("window.stillHere === true") is javascript
+    assert page.url.endswith("#work") is not javascript
+    box = messages.bounding_box()
+    assert 0 <= box["y"] < 740, box  # the result is in view, not two screens up
