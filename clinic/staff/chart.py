@@ -15,6 +15,7 @@ class Bar:
     width: float
     height: float
     label: str
+    partial: bool = False  # this week, so far: drawn lighter
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,12 @@ def nice_ceiling(value: int) -> int:
         step *= 10
 
 
-def lay_out(dashboard: Dashboard, width: int = 720, height: int = 240) -> Chart:
-    """Lay the weeks out as stacked bars, one colour per source."""
+def lay_out(
+    dashboard: Dashboard, width: int = 720, height: int = 240, label_every: int = 1
+) -> Chart:
+    """Lay the weeks out as stacked bars, one colour per source; the week under
+    way is marked "so far", so its short bar does not read as a collapse. A narrow
+    chart (drawn at its own size on a phone) labels every `label_every` weeks."""
     left, right, top, bottom = 40, 8, 10, 30
     plot_width, plot_height = width - left - right, height - top - bottom
     scale = nice_ceiling(max((w.total for w in dashboard.weeks), default=0))
@@ -53,11 +58,18 @@ def lay_out(dashboard: Dashboard, width: int = 720, height: int = 240) -> Chart:
                 continue
             bar_height = plot_height * count / scale
             base -= bar_height
+            so_far = f" (so far, {week.days_so_far} of 7 days)" if week.partial else ""
             label = (
-                f"Week of {week.start:%b} {week.start.day}: {count} from {source.label}"
+                f"Week of {week.start:%b} {week.start.day}{so_far}: "
+                f"{count} from {source.label}"
             )
-            bars.append(Bar(source, x, base, slot * 0.6, bar_height, label))
-        day = f"{week.start:%b} {week.start.day}"
-        labels.append((left + (index + 0.5) * slot, day))
+            bars.append(
+                Bar(source, x, base, slot * 0.6, bar_height, label, week.partial)
+            )
+        if week.partial:
+            labels.append((left + (index + 0.5) * slot, "so far"))
+        elif (len(dashboard.weeks) - 1 - index) % label_every == 0:
+            day = f"{week.start:%b} {week.start.day}"
+            labels.append((left + (index + 0.5) * slot, day))
     ticks = [(top + plot_height * (1 - n / 4), scale * n // 4) for n in range(5)]
     return Chart(width, height, bars, ticks, labels)

@@ -21,10 +21,16 @@ WEEKS = 12
 class Week:
     start: date
     counts: dict[LeadSource, int]
+    days_so_far: int = 7  # of this week, the one still under way
+    current: bool = False
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def partial(self) -> bool:
+        return self.current
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def build(now: datetime | None = None) -> Dashboard:
             .group_by(Appointment.status)
         ).all()
     )
+    today = now.astimezone(zone).date()
     weeks = {start: dict.fromkeys(LeadSource, 0) for start in starts}
     waits, booked = [], 0
     for created_at, source_path, first_contacted_at, has_time in rows:
@@ -92,7 +99,10 @@ def build(now: datetime | None = None) -> Dashboard:
         if first_contacted_at:
             waits.append(first_contacted_at - created_at)
     return Dashboard(
-        weeks=[Week(start, counts) for start, counts in weeks.items()],
+        weeks=[
+            Week(start, counts, min(7, (today - start).days + 1), start == starts[-1])
+            for start, counts in weeks.items()
+        ],
         median_first_contact=median(waits) if waits else None,
         contacted=len(waits),
         booked=booked,

@@ -1,9 +1,9 @@
 """One lead's page: what it shows, with every form on it, including those a
 failed action brings back with the member of staff's input."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from wtforms import SelectChoice
 
 from clinic.appointments import availability
@@ -85,7 +85,10 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         "note_form": forms.get("note_form") or NoteForm(formdata=None),
         "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
         "action_form": ActionForm(formdata=None),
-        "events": leads.history(lead),
+        "history": leads.history_lines(
+            leads.history(lead),
+            timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]),
+        ),
         "same_patient": leads.same_patient(lead),
         "treatment": catalog.get(lead.treatment),
         **appointment_context(lead, forms.get("alternatives"), forms.get("book_form")),

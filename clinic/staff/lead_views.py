@@ -99,6 +99,7 @@ def lead_list():
         overdue_before=leads.overdue_before(),
         board=board,
         chart=chart.lay_out(board),
+        chart_narrow=chart.lay_out(board, width=360, height=220, label_every=2),
     )
     # Committed once the page is built: a commit expires the loaded rows, and
     # rendering would then fetch each lead and its assignee again, one by one.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from clinic.extensions import db
 from clinic.models import Appointment, AuditEvent, Lead, LeadNote, StaffUser
 from clinic.staff.paging import paginate
-from clinic.vocabulary import LeadSource, LeadStatus
+from clinic.vocabulary import AuditAction, LeadSource, LeadStatus
 
 
 def _source_condition(source: LeadSource):
@@ -326,3 +326,33 @@ def first_leads(found: list[Lead]) -> dict[int, int]:
         for lead in found
         if lead.id in parent and root(lead.id) != lead.id
     }
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of a lead's history: an action, or a run of views folded into one."""
+
+    newest: AuditEvent
+    oldest: AuditEvent
+    views: int = 0  # above 0: this many views by one person in one sitting
+
+
+def history_lines(events: list[AuditEvent], gap: timedelta) -> list[HistoryLine]:
+    """Fold each person's views that follow one another (no other action between,
+    and no pause longer than `gap`, a sitting) into one line; every view stays in
+    the audit log. Events come newest first and lines keep that order."""
+    lines: list[HistoryLine] = []
+    for event in events:
+        previous = lines[-1] if lines else None
+        if (
+            event.action == AuditAction.VIEW
+            and previous
+            and previous.views
+            and previous.oldest.staff_id == event.staff_id
+            and previous.oldest.created_at - event.created_at <= gap
+        ):
+            lines[-1] = HistoryLine(previous.newest, event, previous.views + 1)
+        else:
+            views = 1 if event.action == AuditAction.VIEW else 0
+            lines.append(HistoryLine(event, event, views))
+    return lines

@@ -216,3 +216,18 @@ def test_calling_back_is_one_step_and_keeps_the_place(open_page, desk, javascrip
     assert page.url.endswith("#work") is not javascript
     box = messages.bounding_box()
     assert 0 <= box["y"] < 740, box  # the result is in view, not two screens up
+
+
+def test_the_chart_is_legible_on_a_phone(open_page, desk):
+    page = open_page("/staff/login", width=375, height=740)
+    sign_in_with_keyboard(page, STAFF)
+    page.locator("details[data-remember=dashboard] > summary").click()
+    labels = page.locator("figure.chart svg:visible g.axis text")
+    expect(labels.last).to_have_text("so far")
+    heights = [
+        box["height"]
+        for box in labels.evaluate_all(
+            "texts => texts.map(t => t.getBoundingClientRect().toJSON())"
+        )
+    ]
+    assert min(heights) >= 10, heights  # 12 px type drawn near its own size

@@ -30,7 +30,9 @@ def table_rows(page: str) -> dict[str, list[int]]:
     """The dashboard's table: week start to counts (article, treatment, home,
     other, total)."""
     table = page.split("The figures as a table")[1].split("</table>")[0]
-    rows = re.findall(r'<th scope="row">([\d-]+)</th>((?:<td>\d+</td>)+)', table)
+    rows = re.findall(
+        r'<th scope="row">([\d-]+)(?: \(so far\))?</th>((?:<td>\d+</td>)+)', table
+    )
     return {week: [int(n) for n in re.findall(r"\d+", cells)] for week, cells in rows}
 
 
@@ -55,7 +57,9 @@ def test_leads_are_counted_by_week_and_source(app, staff_client):
     assert weeks[-4] == [0, 0, 1, 2, 3]
     assert weeks[0] == [0, 1, 0, 0, 1]
     assert sum(week[-1] for week in weeks) == 7
-    assert "Leads per week by source, last 12 weeks (7 in all)" in page
+    assert (
+        "Leads per week by source, last 12 weeks (7 in all; this week so far)" in page
+    )
 
 
 def test_the_chart_is_an_svg_with_a_bar_per_source_and_week(app, staff_client):
@@ -93,7 +97,7 @@ def test_median_time_to_first_contact(app, staff_client):
 def test_an_empty_dashboard_says_so(staff_client):
     page = staff_client.get("/staff/leads").text
     assert "no lead contacted in the last 12 weeks" in page
-    assert "(0 in all)" in page
+    assert "(0 in all; this week so far)" in page
 
 
 @pytest.mark.parametrize(
@@ -123,3 +127,32 @@ def test_weeks_start_on_monday_and_end_with_this_one():
     assert len(starts) == 12
     assert starts[-1].isoformat() == "2026-11-23"
     assert all(day.weekday() == 0 for day in starts)
+
+
+def test_this_week_is_marked_as_so_far_not_read_as_a_collapse(app, staff_client):
+    add_lead(app, created_at=monday_noon(0), source_path="/")
+    add_lead(app, created_at=monday_noon(1), source_path="/")
+    document = parse_html(staff_client.get("/staff/leads").text)
+    for svg in document.findall(f".//{SVG}svg"):
+        titles = [bar.find(f"{SVG}title").text for bar in svg.findall(f".//{SVG}rect")]
+        this_week = [t for t in titles if "(so far" in t]
+        assert len(this_week) == 1 and "of 7 days" in this_week[0]
+        partial = [
+            r for r in svg.findall(f".//{SVG}rect") if "partial" in r.get("class")
+        ]
+        assert len(partial) == 1
+        labels = [t.text for t in svg.findall(f".//{SVG}g[@class='axis']/{SVG}text")]
+        assert labels[-1] == "so far"
+    rows = [th.text for th in document.findall(".//figure//tbody/tr/th")]
+    assert rows[-1].endswith("(so far)") and not rows[-2].endswith("(so far)")
+
+
+def test_a_phone_gets_its_own_narrow_chart_with_fewer_labels(app, staff_client):
+    add_lead(app, created_at=monday_noon(0), source_path="/")
+    document = parse_html(staff_client.get("/staff/leads").text)
+    wide, narrow = document.findall(f".//{SVG}svg")
+    assert (wide.get("class"), narrow.get("class")) == ("chart-wide", "chart-narrow")
+    assert narrow.get("viewBox") == "0 0 360 220"
+    count = len(narrow.findall(f".//{SVG}g[@class='axis']/{SVG}text"))
+    assert count == 6  # "so far" and every other week before it
+    assert len(wide.findall(f".//{SVG}g[@class='axis']/{SVG}text")) == 12
