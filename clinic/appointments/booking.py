@@ -10,7 +10,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from clinic.appointments import availability
 from clinic.appointments.availability import Slot
@@ -54,8 +54,20 @@ class Unchangeable(Exception):
     """The appointment is cancelled or over; the message says which."""
 
 
+# PostgreSQL's deadlock and serialization failures: two patients inserting the same
+# practitioner's time at the same instant can each wait on the other's new row in
+# the exclusion constraint's index, and the server aborts one of them.
+CONTENDED = ("40P01", "40001")
+
+
 def overlaps(error: IntegrityError) -> bool:
     return OVERLAP in str(error.orig)
+
+
+def contended(error: OperationalError) -> bool:
+    """Lost a race for this time to a patient booking it at that very moment: for
+    this patient, the time is taken, not the database down."""
+    return getattr(error.orig, "sqlstate", None) in CONTENDED
 
 
 def candidates(
@@ -90,6 +102,11 @@ def hold(
                 db.session.flush()
         except IntegrityError as error:
             if not overlaps(error):
+                raise
+            continue
+        except OperationalError as error:
+            # Only the savepoint failed: the transaction goes on with the next one.
+            if not contended(error):
                 raise
             continue
         return True

@@ -55,10 +55,16 @@ def test_the_page_is_private(client, booked):
     assert '<meta name="robots" content="noindex, nofollow">' in client.get(booked).text
 
 
+def flip(token: str, at: int) -> str:
+    return token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1 :]
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature
+        # The signature's first character: its last carries bits base64 ignores,
+        # so changing that one may leave the signature the same.
+        lambda t: flip(t, t.rindex(".") + 1),
         lambda t: "x" + t[1:],  # the payload
         lambda t: t.split(".")[0],  # no signature
         lambda t: t + t,

@@ -11,15 +11,22 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, insert, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from clinic.extensions import db
 from clinic.models import Appointment
-from tests.appointments.conftest import add_practitioner, appointments, lead_count
+from tests.appointments.conftest import (
+    add_practitioner,
+    appointments,
+    book,
+    lead_count,
+    offered,
+)
 from tests.conftest import (
     TEST_SECRET,
     free_port,
@@ -177,3 +184,60 @@ def test_the_database_refuses_overlaps_whatever_the_application_does(app):
         )
         db.session.commit()
     assert len(appointments(app)) == 4
+
+
+# --- losing a race inside PostgreSQL ----------------------------------------------
+
+
+class DeadlockDetected(Exception):
+    """What psycopg raises when the server aborts one of two deadlocked inserts."""
+
+    sqlstate = "40P01"
+
+
+@contextmanager
+def deadlock_on_insert(app, practitioner_id: int):
+    """Abort the first insert of an appointment for this practitioner as the server
+    does the loser of a deadlock: two patients' inserts each waiting on the other's
+    new row in the exclusion constraint's index."""
+    fired = []
+
+    def abort(conn, cursor, statement, parameters, context, executemany):
+        if (
+            not fired
+            and statement.lstrip().upper().startswith("INSERT INTO APPOINTMENTS")
+            and practitioner_id
+            in (parameters.values() if isinstance(parameters, dict) else parameters)
+        ):
+            fired.append(statement)
+            raise OperationalError(statement, parameters, DeadlockDetected())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", abort)
+    try:
+        yield fired
+    finally:
+        event.remove(engine, "before_cursor_execute", abort)
+
+
+def test_a_lost_deadlock_moves_on_to_the_next_practitioner(app, client, clock):
+    ana = add_practitioner(app)
+    add_practitioner(app, "ben@clinic.test", "Ben Ortiz, PA-C")
+    start = offered(client.get("/consultation?preferred_date=2027-03-03").text)[0]
+    with deadlock_on_insert(app, ana) as fired:
+        answer = book(client, start, treatment="botox-hyperhidrosis")
+    assert fired and answer.status_code == 303
+    (booked,) = appointments(app)
+    assert booked.practitioner_id != ana
+
+
+def test_a_lost_deadlock_for_the_last_practitioner_is_a_taken_time(app, client, clock):
+    ana = add_practitioner(app)
+    start = offered(client.get("/consultation?preferred_date=2027-03-03").text)[0]
+    with deadlock_on_insert(app, ana) as fired:
+        answer = book(client, start, treatment="botox-hyperhidrosis")
+    assert fired
+    assert answer.status_code == 409  # not 503: the database is fine
+    assert "Someone has just booked that time" in answer.text
+    assert appointments(app) == [] and lead_count(app) == 0
