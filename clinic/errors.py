@@ -1,6 +1,8 @@
 """Friendly error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -35,6 +37,16 @@ def register(app: Flask) -> None:
                 "Cache-Control": "no-store",
             },
         )
+
+    @app.errorhandler(CSRFError)
+    def form_token_refused(error: CSRFError):
+        # A staff form sent after its session ended (signed out idle, cookies
+        # cleared) is a sign-in, not an error: back to the page after it.
+        if request.path.startswith("/staff/") and not current_user.is_authenticated:
+            from clinic.staff.guard import require_staff
+
+            return require_staff()
+        return http_error(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,6 +1,7 @@
 """Who may reach what in the staff area: everything is closed unless a signed-in,
 active account opens it, and some doors only for admins."""
 
+import re
 import time
 from functools import wraps
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from werkzeug.wrappers import Response
 # The calendar feed's secret address is its own key (calendar apps cannot sign in).
 OPEN_ENDPOINTS = {"staff.login", "staff.calendar_feed"}
 SEEN, SINCE = "staff_seen", "staff_since"
+LEAD_ACTION = re.compile(r"^(/staff/leads/\d+)/[\w/-]+$")
 
 
 def safe_next(target: str | None) -> str:
@@ -52,11 +54,18 @@ def require_staff() -> Response | None:
             return None
         logout_user()
         session.clear()
-    target = request.full_path if request.method == "GET" else None
+    target = request.full_path if request.method == "GET" else page_of_action()
     args = {"next": target.rstrip("?")} if target else {}
     if reason:
         args["expired"] = reason
     return redirect(url_for("staff.login", **args))
+
+
+def page_of_action() -> str | None:
+    """The page a form was sent from, to return to after signing in again: a lead's
+    action (/staff/leads/7/notes) belongs to the lead's page."""
+    found = LEAD_ACTION.match(request.path)
+    return found.group(1) if found else None
 
 
 def private_headers(response: Response) -> Response:

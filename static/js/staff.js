@@ -34,6 +34,7 @@
     work.replaceWith(freshWork);
     work = freshWork;
     document.title = fresh.title;
+    document.dispatchEvent(new Event("staff:swapped"));
     var said = work.querySelector(".flashes, .field-error");
     (said || work).setAttribute("tabindex", "-1");
     (said || work).focus({ preventScroll: true });
@@ -67,4 +68,49 @@
         form.prepend(note);
       });
   });
+})();
+
+// A note being written survives an idle sign-out: drafts are kept in this browser
+// (localStorage, never sent anywhere) until the note shows on the lead as saved,
+// and dropped when the person signs out on purpose.
+(function () {
+  "use strict";
+  var store;
+  try { store = window.localStorage; } catch (e) { return; }
+  var prefix = "draft:" + window.location.pathname + ":";
+
+  function restore() {
+    var saved = document.querySelector(".notes") ? document.querySelector(".notes").textContent : "";
+    document.querySelectorAll("textarea[data-draft]").forEach(function (field) {
+      var key = prefix + field.name;
+      var draft = store.getItem(key);
+      if (!draft) { return; }
+      if (saved.indexOf(draft.trim()) !== -1) { store.removeItem(key); return; }
+      if (!field.value) {
+        field.value = draft;
+        var said = document.createElement("p");
+        said.className = "hint draft-restored";
+        said.textContent = "Restored the note you had not saved yet.";
+        field.parentNode.insertBefore(said, field);
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("textarea[data-draft]")) { return; }
+    if (field.value.trim()) { store.setItem(prefix + field.name, field.value); }
+    else { store.removeItem(prefix + field.name); }
+  });
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches(".sign-out")) { return; }
+    Object.keys(store).forEach(function (key) {
+      if (key.indexOf("draft:") === 0) { store.removeItem(key); }
+    });
+  });
+  // After a swapped-in work section (no reload), check again what was saved.
+  document.addEventListener("staff:swapped", restore);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restore);
+  } else { restore(); }
 })();

@@ -231,3 +231,35 @@ def test_the_chart_is_legible_on_a_phone(open_page, desk):
         )
     ]
     assert min(heights) >= 10, heights  # 12 px type drawn near its own size
+
+
+def test_a_note_being_written_survives_being_signed_out(open_page, desk):
+    page = open_page("/staff/login")
+    sign_in_with_keyboard(page, STAFF)
+    lead_page = page.url.split("/staff/")[0] + f"/staff/leads/{desk}"
+    page.goto(lead_page)
+    page.get_by_label("Add a note").fill("Patient asked about Tuesday; call back")
+    page.context.clear_cookies()  # signed out meanwhile, as an idle session is
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    sign_in_with_keyboard_to(page, STAFF, f"/staff/leads/{desk}")
+    note = page.get_by_label("Add a note")
+    expect(note).to_have_value("Patient asked about Tuesday; call back")
+    expect(page.locator(".draft-restored")).to_be_visible()
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".notes")).to_contain_text("Patient asked about Tuesday")
+    page.reload()  # saved, so the draft is gone
+    expect(page.get_by_label("Add a note")).to_have_value("")
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('draft:'))")
+        == []
+    )
+
+
+def sign_in_with_keyboard_to(page, email: str, path: str) -> None:
+    page.locator("#email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{path}")

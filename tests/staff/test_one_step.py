@@ -91,3 +91,54 @@ def test_every_lead_action_returns_to_the_work_section(app, staff_client):
         assert answer.status_code == 303, path
         assert answer.location.endswith("#work"), path
     assert re.search(r'<section[^>]*class="work" id="work"', page)
+
+
+def test_an_idle_sign_out_while_saving_a_note_returns_to_the_lead(app, staff_id):
+    import time_machine
+
+    from tests.staff.conftest import STAFF, sign_in
+
+    lead_id = add_lead(app)
+    with time_machine.travel("2027-03-01 09:00 -0800", tick=False) as clock:
+        client = app.test_client()
+        sign_in(client, STAFF)
+        page = client.get(f"/staff/leads/{lead_id}").text
+        clock.shift(3600)  # an hour at the phone: the session has gone idle
+        answer = client.post(
+            f"/staff/leads/{lead_id}/notes",
+            data={"csrf_token": csrf_token(page), "body": "Half a note"},
+        )
+        assert answer.status_code == 302
+        assert f"next=/staff/leads/{lead_id}" in answer.location
+        assert "expired=idle" in answer.location
+        again = sign_in(client, STAFF, next_=f"/staff/leads/{lead_id}")
+        assert again.location == f"/staff/leads/{lead_id}"
+    assert all_rows(app, LeadNote) == []  # nothing saved behind their back
+
+
+def test_a_form_elsewhere_signs_in_back_to_the_list(app, staff_id):
+    import time_machine
+
+    from tests.staff.conftest import STAFF, sign_in
+
+    with time_machine.travel("2027-03-01 09:00 -0800", tick=False) as clock:
+        client = app.test_client()
+        sign_in(client, STAFF)
+        page = client.get("/staff/leads").text
+        clock.shift(3600)
+        answer = client.post(
+            "/staff/leads/search", data={"csrf_token": csrf_token(page), "q": "x"}
+        )
+        assert "next=" not in answer.location and "expired=idle" in answer.location
+
+
+def test_a_form_sent_with_no_session_at_all_goes_to_sign_in(app, staff_id):
+    lead_id = add_lead(app)
+    stranger = app.test_client()  # no cookie: cleared, or another browser
+    answer = stranger.post(f"/staff/leads/{lead_id}/notes", data={"body": "x"})
+    assert answer.status_code == 302
+    assert answer.location.startswith("/staff/login?next=/staff/leads/")
+    assert all_rows(app, LeadNote) == []
+    # A public form's refused token is still the form's own message, not a redirect.
+    public = stranger.post("/appointments/abc/cancel", data={})
+    assert public.status_code in (400, 404)
