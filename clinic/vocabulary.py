@@ -124,6 +124,7 @@ class AuditAction(Vocabulary):
     RESEND = "resend", "sent an email again"
     EXPORT = "export", "exported leads to CSV"
     DELETE = "delete", "deleted the lead"
+    MERGE = "merge", "merged a repeat request"
     STAFF = "staff", "changed a staff account"
     APPOINTMENT = "appointment", "changed an appointment"
     AVAILABILITY = "availability", "changed when practitioners work"

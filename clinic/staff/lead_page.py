@@ -90,6 +90,7 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
             timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]),
         ),
         "same_patient": leads.same_patient(lead),
+        "same_patient_all": leads.same_patient(lead, with_spam=True),
         "treatment": catalog.get(lead.treatment),
         **appointment_context(lead, forms.get("alternatives"), forms.get("book_form")),
     }

@@ -21,6 +21,7 @@ from clinic.outbox.background import kick
 from clinic.staff import accounts, audit, chart, dashboard, export, leads, workflow
 from clinic.staff.forms import (
     VIEWS,
+    ActionForm,
     AssignForm,
     DeleteForm,
     LeadFilters,
@@ -231,6 +232,33 @@ def delete(lead_id: int):
     form = DeleteForm()
     if not form.validate_on_submit():
         return render_lead(found, 400, delete_form=form)
-    workflow.delete(found)
-    flash(f"Lead #{lead_id} and its personal data were deleted.", "success")
+    others = leads.same_patient(found, with_spam=True)
+    workflow.delete(found, others)
+    if others:
+        ids = ", ".join(f"#{n}" for n in sorted([lead_id, *(o.id for o in others)]))
+        said = f"The patient's leads {ids} and their personal data were deleted."
+        flash(said, "success")
+    else:
+        flash(f"Lead #{lead_id} and its personal data were deleted.", "success")
     return redirect(url_for("staff.leads"), 303)
+
+
+@bp.post("/leads/<id:lead_id>/merge")
+def merge(lead_id: int):
+    """Close a patient's repeat request in favour of their first one."""
+    found = leads.get_or_404(lead_id)
+    form = ActionForm()
+    into_id = request.form.get("into", "")
+    into = next(
+        (o for o in leads.same_patient(found) if str(o.id) == into_id.strip()), None
+    )
+    if not form.validate_on_submit() or into is None:
+        flash("That lead cannot be merged there: reload the page.", "error")
+        return render_lead(found, 400)
+    try:
+        workflow.merge(found, into, current_user._get_current_object())
+    except workflow.Conflict as conflict:
+        flash(str(conflict), "error")
+        return back_to(found)
+    flash(f"Merged into #{into.id}: this lead is closed.", "success")
+    return redirect(url_for("staff.lead", lead_id=into.id, _anchor="work"), 303)

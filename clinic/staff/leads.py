@@ -264,16 +264,17 @@ def still_stored(lead_ids: set[int]) -> set[int]:
     return set(db.session.scalars(select(Lead.id).where(Lead.id.in_(lead_ids))))
 
 
-def same_patient(lead: Lead) -> list[Lead]:
+def same_patient(lead: Lead, with_spam: bool = False) -> list[Lead]:
     """The patient's other leads, oldest first, spam left out: any lead sharing an
     email (in any capitals) or a phone number (stored normalised, E.164) with this
     one, or with one of those, and so on (a new phone, then a new email)."""
     emails, phones = {lead.email.lower()}, {lead.phone}
     found: dict[int, Lead] = {}
+    not_spam = [] if with_spam else [Lead.status != LeadStatus.SPAM]
     for _ in range(LINK_ROUNDS):
         rows = db.session.scalars(
             select(Lead).where(
-                Lead.status != LeadStatus.SPAM,
+                *not_spam,
                 or_(func.lower(Lead.email).in_(emails), Lead.phone.in_(phones)),
             )
         )

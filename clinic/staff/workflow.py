@@ -127,12 +127,36 @@ def new_message_id(email: OutboxEmail) -> str:
     return make_msgid(email.kind, domain)
 
 
-def delete(lead: Lead) -> None:
-    """Remove a lead and everything personal about it, keeping a record that it was
-    deleted: the audit trail never held patient data."""
-    lead_id, message_ids = lead.id, [email.message_id for email in lead.emails]
-    db.session.delete(lead)
-    audit.record(AuditAction.DELETE, lead_id, "deleted on the patient's request")
+def merge(lead: Lead, into: Lead, author: StaffUser) -> None:
+    """Fold a patient's repeat request into their earlier one: it is closed, and
+    each lead says where the other is (a note), so the queue holds one record for
+    one patient and nothing the patient wrote is lost."""
+    if lead.status != LeadStatus.CLOSED:
+        changed = db.session.execute(
+            update(Lead)
+            .where(Lead.id == lead.id, Lead.status == lead.status)
+            .values(status=LeadStatus.CLOSED)
+        ).rowcount
+        if not changed:
+            db.session.rollback()
+            raise Conflict("Someone else changed this lead's status; here it is now.")
+    _note(lead, author, f"Merged into #{into.id}: the same patient asked again.")
+    _note(into, author, f"Request #{lead.id} from the same patient merged here.")
+    audit.record(AuditAction.MERGE, lead.id, f"into #{into.id}")
+    audit.record(AuditAction.MERGE, into.id, f"#{lead.id} merged here")
+    db.session.commit()
+
+
+def delete(lead: Lead, others: list[Lead] = ()) -> None:
+    """Remove a patient's leads (this one and `others`, theirs too) and everything
+    personal about them, keeping a record that each was deleted: the audit trail
+    never held patient data."""
+    doomed = [lead, *others]
+    message_ids = [email.message_id for each in doomed for email in each.emails]
+    for each in doomed:
+        lead_id = each.id
+        db.session.delete(each)
+        audit.record(AuditAction.DELETE, lead_id, "deleted on the patient's request")
     db.session.commit()
     if db.engine.dialect.name == "sqlite":
         # secure_delete has zeroed the rows in the database file; move them out of

@@ -1,6 +1,7 @@
 """The audit trail of every action, the admin's activity page, and deleting a lead
 for a privacy request so that nothing personal is left behind."""
 
+from html import unescape
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -191,3 +192,30 @@ def test_deleting_a_lead_leaves_no_personal_data_behind(
         f"/staff/leads/{lead_id}/delete", data={"csrf_token": token, "confirm": "y"}
     )
     assert again.status_code == 404
+
+
+def test_deleting_a_patients_data_covers_all_their_leads(app, admin_client):
+    first = add_lead(app, **PATIENT)
+    again = add_lead(app, **{**PATIENT, "email": "WILHELMINA.Q@example.org"})
+    by_phone = add_lead(app, email="w.q@example.net", phone=PATIENT["phone"])
+    spam = add_lead(app, **PATIENT, status="spam", spam_reason="too fast")
+    kept = add_lead(
+        app, first_name="Kept", email="kept@example.com", phone="+17145550111"
+    )
+    page = unescape(admin_client.get(f"/staff/leads/{again}").text)
+    others = f"(#{first}, #{by_phone}, #{spam})"
+    assert f"the patient's 3 other leads with the same email or phone {others}" in page
+    assert "Delete this patient's 4 leads" in page
+    answer = delete(admin_client, again, confirm="y")
+    assert answer.status_code == 303
+    said = unescape(admin_client.get(answer.location).text)
+    ids = f"#{first}, #{again}, #{by_phone}, #{spam}"
+    assert f"The patient's leads {ids} and their personal data were deleted." in said
+    assert [lead.id for lead in all_rows(app, Lead)] == [kept]
+    stored = every_stored_value(app)
+    for value in PATIENT.values():
+        assert value not in stored, value
+    deleted = sorted(
+        e.lead_id for e in all_rows(app, AuditEvent) if e.action == "delete"
+    )
+    assert deleted == sorted([first, again, by_phone, spam])

@@ -220,3 +220,49 @@ def test_a_patient_who_asks_again_is_linked_to_their_earlier_leads(make_app):
     earliest = client.get(f"/staff/leads/{first}").text
     assert "Asked again later" in earliest
     assert 'class="asked-before"' not in client.get(f"/staff/leads/{stranger}").text
+
+
+def test_a_repeat_request_merges_into_the_first_and_leaves_the_queue(make_app):
+    app = make_app()
+    create_account(app, STAFF)
+    first = add_lead(app, first_name="Ana", created_at=hours_ago(72))
+    again = add_lead(app, first_name="Ana", message="Me again, about Tuesday")
+    client = app.test_client()
+    sign_in(client, STAFF)
+    page = client.get(f"/staff/leads/{again}").text
+    assert f"Merge into #{first}, their first request" in page
+    assert "Merge into" not in client.get(f"/staff/leads/{first}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        f"/staff/leads/{again}/merge", data={"csrf_token": token, "into": first}
+    )
+    assert answer.status_code == 303
+    assert answer.location.endswith(f"/staff/leads/{first}#work")
+    assert names(client.get("/staff/leads").text) == ["Ana"]  # one record
+    merged = client.get(f"/staff/leads/{again}").text
+    assert f"Merged into #{first}" in merged and "Me again, about Tuesday" in merged
+    assert "badge-closed" in merged.split('class="lead-head"')[1][:400]
+    assert (
+        f"Request #{again} from the same patient merged here."
+        in client.get(f"/staff/leads/{first}").text
+    )
+
+
+@pytest.mark.parametrize("into", ["", "999", "abc", "2"])
+def test_merging_into_anything_but_the_same_patient_is_refused(make_app, into):
+    app = make_app()
+    create_account(app, STAFF)
+    add_lead(app, first_name="Ana")
+    stranger = add_lead(
+        app, first_name="Zed", email="zed@example.com", phone="+17145550100"
+    )
+    client = app.test_client()
+    sign_in(client, STAFF)
+    page = client.get(f"/staff/leads/{stranger}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        f"/staff/leads/{stranger}/merge", data={"csrf_token": token, "into": into}
+    )
+    assert answer.status_code == 400
+    assert "cannot be merged there" in answer.text
+    assert "New" in answer.text.split('class="lead-head"')[1][:400]
