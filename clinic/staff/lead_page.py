@@ -85,6 +85,7 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         "note_form": forms.get("note_form") or NoteForm(formdata=None),
         "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
         "action_form": ActionForm(formdata=None),
+        "confirm_resend": forms.get("confirm_resend"),
         "history": leads.history_lines(
             leads.history(lead),
             timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]),

@@ -33,7 +33,7 @@ from clinic.staff.guard import admin_only
 from clinic.staff.lead_page import assignee_choices, render_lead
 from clinic.staff.views import bp
 from clinic.treatments import catalog
-from clinic.vocabulary import AuditAction
+from clinic.vocabulary import AuditAction, EmailStatus
 
 SEARCHES, SEARCHES_KEPT = "lead_searches", 10
 
@@ -218,6 +218,10 @@ def resend(lead_id: int, email_id: int):
     email = next((e for e in found.emails if e.id == email_id), None)
     if email is None:
         abort(404, "This lead has no such email.")
+    # A delivered email goes to the patient a second time: ask first. One that
+    # failed or waits is only tried again, which duplicates nothing.
+    if email.status == EmailStatus.SENT and request.form.get("confirmed") != "1":
+        return render_lead(found, 200, confirm_resend=email)
     workflow.send_again(found, email)
     kick()
     flash("The email will be sent again in a moment.", "success")

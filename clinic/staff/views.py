@@ -11,11 +11,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
 
-from clinic.extensions import csrf, limiter
-from clinic.models import StaffUser
+from clinic.extensions import csrf, db, limiter
+from clinic.models import Lead, StaffUser
 from clinic.staff import accounts, display, guard
 from clinic.staff.forms import ActionForm, SignInForm
+from clinic.vocabulary import LeadStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(guard.require_staff)
@@ -100,4 +102,12 @@ def logout():
 @bp.context_processor
 def page_helpers() -> dict:
     """The formats every staff page uses, and the sign-out button's form."""
-    return display.helpers() | {"sign_out_form": ActionForm}
+    return display.helpers() | {"sign_out_form": ActionForm, "new_leads": new_leads}
+
+
+def new_leads() -> int:
+    """New leads waiting for a first contact: the count in every staff page's title
+    and navigation, so a new request shows in a background tab."""
+    return db.session.scalar(
+        select(func.count(Lead.id)).where(Lead.status == LeadStatus.NEW)
+    )

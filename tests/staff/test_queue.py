@@ -266,3 +266,14 @@ def test_merging_into_anything_but_the_same_patient_is_refused(make_app, into):
     assert answer.status_code == 400
     assert "cannot be merged there" in answer.text
     assert "New" in answer.text.split('class="lead-head"')[1][:400]
+
+
+def test_every_staff_page_counts_the_new_leads_in_title_and_navigation(desk):
+    _, client = desk
+    for path in ("/staff/leads", "/staff/calendar", "/staff/leads/1"):
+        page = client.get(path).text
+        title = re.search(r"<title>([^<]*)</title>", page).group(1)
+        assert title.startswith("(5 new) "), title
+        assert (
+            '<span class="nav-count">5<span class="visually-hidden"> new</span>' in page
+        )

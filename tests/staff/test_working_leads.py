@@ -415,9 +415,15 @@ def test_send_again_retries_a_failed_email_and_copies_a_sent_one(
         db.session.commit()
     page = lead_page(client, lead_id)
     assert "failed" in page and "sent" in page
-    act(client, lead_id, f"emails/{ack.id}/resend")
-    act(client, lead_id, f"emails/{notification.id}/resend")
-    act(client, lead_id, f"emails/{notification.id}/resend")  # a double click
+    act(client, lead_id, f"emails/{ack.id}/resend")  # failed: tried again at once
+    # Delivered: a second copy only once confirmed.
+    asked = act(client, lead_id, f"emails/{notification.id}/resend")
+    assert asked.status_code == 200
+    assert "again?" in asked.text and "Yes, send it again" in asked.text
+    assert len(lead_emails(app, lead_id)) == 2  # nothing queued by the question
+    resend = f"emails/{notification.id}/resend"
+    act(client, lead_id, resend, confirmed="1")
+    act(client, lead_id, resend, confirmed="1")  # a double click
     emails = lead_emails(app, lead_id)
     assert [(e.kind, e.status) for e in emails] == [
         ("clinic_notification", "sent"),
