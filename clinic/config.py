@@ -91,6 +91,9 @@ ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
 
 # Staff area.
 STAFF_IDLE_MINUTES = 30  # signed out after this long without a request
+# The lead list's dashboard (twelve weeks of figures, the same for every member of
+# staff) is computed at most this often per server process.
+STAFF_DASHBOARD_SECONDS = 60
 STAFF_SESSION_HOURS = 12  # and after a working day, whatever the activity
 STAFF_SIGN_IN_RATE_LIMIT = "10 per minute; 100 per day"  # failed attempts per IP
 STAFF_LOCK_AFTER_FAILURES = 5  # failed attempts for one email within the lock time

@@ -3,7 +3,7 @@ the staff who work them, and the trail of what staff did."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
@@ -22,12 +22,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The statuses of the work still to do (clinic.staff.leads.OPEN), for the index.
+OPEN_SQL = "status IN ('new', 'contacted', 'no_show')"
+
+
 class Lead(db.Model):
     """A consultation request, kept from the moment it is submitted."""
 
     __tablename__ = "leads"
     # The sender looks up each acknowledgement's address in any mix of capitals.
-    __table_args__ = (Index("ix_leads_email_lower", func.lower("email")),)
+    __table_args__ = (
+        Index("ix_leads_email_lower", func.lower("email")),
+        # A patient's other leads, found by phone as by email (the queue's "asked
+        # before", a deletion on request).
+        Index("ix_leads_phone", "phone"),
+        # The queue's first page, read in order off the index (the open leads only,
+        # a small part of all of them) instead of sorting every open lead.
+        Index(
+            "ix_leads_open_queue",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_SQL),
+            sqlite_where=text(OPEN_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,6 +1,7 @@
 """The figures at the top of the lead list: where leads came from, week by week, and
 how quickly the clinic got back to them. `chart` lays them out; `display` words them."""
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
@@ -61,6 +62,20 @@ def week_starts(today: date) -> list[date]:
     """The Mondays of the last twelve weeks, this week last."""
     this_monday = today - timedelta(days=today.weekday())
     return [this_monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+
+
+def current() -> Dashboard:
+    """The dashboard, reused for STAFF_DASHBOARD_SECONDS: reading twelve weeks of
+    leads is most of the list's cost at tens of thousands of leads, and the figures
+    do not need to be fresher than a minute (the queue itself always is)."""
+    seconds = current_app.config["STAFF_DASHBOARD_SECONDS"]
+    now = time.time()
+    kept = current_app.extensions.get("staff_dashboard")
+    if kept and seconds and now - kept[0] < seconds:
+        return kept[1]
+    board = build()
+    current_app.extensions["staff_dashboard"] = (now, board)
+    return board
 
 
 def build(now: datetime | None = None) -> Dashboard:

@@ -85,7 +85,7 @@ def lead_list():
     form, filters = read_filters()
     found = leads.page_of(filters, 1 if form.page.errors else (form.page.data or 1))
     audit.record(AuditAction.LIST, detail=f"{filters.describe()}; page {found.page}")
-    board = dashboard.build()
+    board = dashboard.current()
     page_html = render_template(
         "staff/leads.html",
         form=form,
@@ -94,7 +94,7 @@ def lead_list():
         leads=found,
         counts=filters.status_counts(),
         view_counts=filters.view_counts(),
-        repeats=leads.first_leads(found.items),
+        repeats=leads.asked_before(found.items),
         VIEWS=VIEWS,
         now=datetime.now(UTC),
         overdue_before=leads.overdue_before(),

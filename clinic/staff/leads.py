@@ -58,7 +58,7 @@ def local_day_start(day: date) -> datetime:
 
 
 # The work to do: a patient waiting for a first call, one to follow up, one who
-# missed their appointment.
+# missed their appointment (the same list as models.OPEN_SQL, the queue's index).
 OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
 QUEUES = ("todo", "mine", "unassigned")
 # How many steps apart two leads of one patient may be (email, then phone, ...).
@@ -286,6 +286,39 @@ def same_patient(lead: Lead, with_spam: bool = False) -> list[Lead]:
         phones |= {row.phone for row in found.values()}
     others = [row for row in found.values() if row.id != lead.id]
     return sorted(others, key=lambda row: (row.created_at, row.id))
+
+
+def asked_before(found: list[Lead]) -> dict[int, int]:
+    """For each of these leads (a page of the list) whose email or phone an earlier
+    lead already had, that earlier lead's id: one indexed query for the page, not a
+    pass over every lead."""
+    if not found:
+        return {}
+    emails = {lead.email.lower() for lead in found}
+    phones = {lead.phone for lead in found}
+    rows = db.session.execute(
+        select(Lead.created_at, Lead.id, func.lower(Lead.email), Lead.phone)
+        .where(
+            Lead.status != LeadStatus.SPAM,
+            or_(func.lower(Lead.email).in_(emails), Lead.phone.in_(phones)),
+        )
+        .order_by(Lead.created_at, Lead.id)
+    ).all()
+    earlier = {}
+    for lead in found:
+        mine = (lead.created_at, lead.id)
+        first = next(
+            (
+                row[1]
+                for row in rows
+                if (row[0], row[1]) < mine
+                and (row[2] == lead.email.lower() or row[3] == lead.phone)
+            ),
+            None,
+        )
+        if first is not None:
+            earlier[lead.id] = first
+    return earlier
 
 
 def first_leads(found: list[Lead]) -> dict[int, int]:

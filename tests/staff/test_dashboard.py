@@ -156,3 +156,23 @@ def test_a_phone_gets_its_own_narrow_chart_with_fewer_labels(app, staff_client):
     count = len(narrow.findall(f".//{SVG}g[@class='axis']/{SVG}text"))
     assert count == 6  # "so far" and every other week before it
     assert len(wide.findall(f".//{SVG}g[@class='axis']/{SVG}text")) == 12
+
+
+def test_the_dashboard_is_reused_for_a_minute_and_the_queue_never_is(make_app):
+    import time_machine
+
+    from tests.staff.conftest import STAFF, create_account, sign_in
+
+    app = make_app(STAFF_DASHBOARD_SECONDS=60)
+    create_account(app, STAFF)
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        client = app.test_client()
+        sign_in(client, STAFF)
+        add_lead(app, first_name="First")
+        assert "(1 in all;" in client.get("/staff/leads").text
+        add_lead(app, first_name="Second")
+        page = client.get("/staff/leads").text
+        assert "(1 in all;" in page  # the figures: reused
+        assert "Second García" in page  # the queue: fresh
+        clock.shift(61)
+        assert "(2 in all;" in client.get("/staff/leads").text
