@@ -148,6 +148,10 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None]
 
+    # A reply staff wrote from the lead: its words, as sent (None for the others,
+    # whose words come from templates when they are sent).
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
     lead: Mapped[Lead] = relationship(back_populates="emails")
     appointment: Mapped["Appointment | None"] = relationship()
 
@@ -305,3 +309,16 @@ class Appointment(db.Model):
     @property
     def minutes(self) -> int:
         return (self.ends_at - self.starts_at) // timedelta(minutes=1)
+
+
+class ReplyTemplate(db.Model):
+    """A reply the clinic keeps ready ("We tried to call you"), edited by admins;
+    {first_name}, {treatment}, {clinic_name} and {clinic_phone} are filled in."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -92,6 +92,7 @@ class EmailKind(Vocabulary):
     REMINDER = "appointment_reminder", "Appointment reminder"
     UPDATE = "appointment_update", "Appointment moved"
     CANCELLATION = "appointment_cancellation", "Appointment cancelled"
+    REPLY = "reply", "Reply from the clinic"
 
     @property
     def carries_event(self) -> bool:
@@ -125,6 +126,8 @@ class AuditAction(Vocabulary):
     EXPORT = "export", "exported leads to CSV"
     DELETE = "delete", "deleted the lead"
     MERGE = "merge", "merged a repeat request"
+    REPLY = "reply", "emailed the patient"
+    TEMPLATES = "templates", "changed a reply template"
     STAFF = "staff", "changed a staff account"
     APPOINTMENT = "appointment", "changed an appointment"
     AVAILABILITY = "availability", "changed when practitioners work"

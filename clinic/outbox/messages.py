@@ -110,6 +110,19 @@ def appointment_email(email: OutboxEmail) -> Message:
     return message
 
 
+def reply(email: OutboxEmail) -> Message:
+    """A reply staff wrote on the lead's page, as they wrote it (plain text), with
+    replies going back to the clinic's address."""
+    clinic = identity.current()
+    footer = f"\n\n--\n{clinic.name}\n{clinic.phone}\n{clinic.site_url}\n"
+    return Message(
+        subject=email.subject,
+        recipients=[email.lead.email],
+        body=email.body + footer,
+        reply_to=clinic.email,
+    )
+
+
 BUILDERS = {
     EmailKind.CLINIC_NOTIFICATION: clinic_notification,
     EmailKind.PATIENT_ACK: patient_ack,
@@ -117,4 +130,5 @@ BUILDERS = {
     EmailKind.REMINDER: appointment_email,
     EmailKind.UPDATE: appointment_email,
     EmailKind.CANCELLATION: appointment_email,
+    EmailKind.REPLY: reply,
 }

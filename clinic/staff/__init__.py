@@ -5,6 +5,7 @@ from clinic.staff import (  # noqa: F401 - attach their routes
     appointment_views,
     availability_views,
     lead_views,
+    reply_views,
 )
 from clinic.staff.views import bp
 

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from clinic.appointments import availability
 from clinic.booking.picker import read_day, times_for
 from clinic.models import Lead
-from clinic.staff import accounts, leads
+from clinic.staff import accounts, leads, replies
 from clinic.staff.appointment_forms import BookForm, OutcomeForm
 from clinic.staff.forms import (
     ActionForm,
@@ -18,6 +18,7 @@ from clinic.staff.forms import (
     NoteForm,
     StatusForm,
 )
+from clinic.staff.reply_forms import ReplyForm
 from clinic.treatments import catalog
 from clinic.vocabulary import AppointmentStatus
 
@@ -71,6 +72,15 @@ def assignee_choices() -> list[SelectChoice]:
     ]
 
 
+def reply_form(form: ReplyForm | None) -> ReplyForm:
+    """The reply form (the one sent back, if any), offering the clinic's templates."""
+    form = form or ReplyForm(formdata=None)
+    form.template.choices = [SelectChoice("", "None: write it")] + [
+        SelectChoice(str(t.id), t.name) for t in replies.templates()
+    ]
+    return form
+
+
 def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
     """Show a lead with its forms, keeping any a failed action brought back."""
     assign = forms.get("assign_form") or AssignForm(
@@ -86,6 +96,8 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         "delete_form": forms.get("delete_form") or DeleteForm(formdata=None),
         "action_form": ActionForm(formdata=None),
         "confirm_resend": forms.get("confirm_resend"),
+        "reply_form": reply_form(forms.get("reply_form")),
+        "reply_preview": forms.get("reply_preview"),
         "history": leads.history_lines(
             leads.history(lead),
             timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]),

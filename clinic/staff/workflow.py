@@ -113,7 +113,14 @@ def send_again(lead: Lead, email: OutboxEmail) -> None:
     if email.status == EmailStatus.SENT and waiting:
         return
     if email.status == EmailStatus.SENT:
-        copy = OutboxEmail(lead=lead, kind=email.kind, message_id=new_message_id(email))
+        copy = OutboxEmail(
+            lead=lead,
+            kind=email.kind,
+            message_id=new_message_id(email),
+            appointment_id=email.appointment_id,
+            subject=email.subject,
+            body=email.body,
+        )
         db.session.add(copy)
     else:
         email.status, email.attempts, email.lease_until = EmailStatus.PENDING, 0, None

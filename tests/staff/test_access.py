@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy import update
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead, LeadNote, StaffUser, TimeOff
+from clinic.models import (
+    AuditEvent,
+    Lead,
+    LeadNote,
+    ReplyTemplate,
+    StaffUser,
+    TimeOff,
+)
 from tests.conftest import all_rows
 from tests.staff.conftest import (
     ADMIN,
@@ -28,6 +35,8 @@ ADMIN_ONLY = {
     "staff.availability",
     "staff.add_time_off",
     "staff.delete_time_off",
+    "staff.reply_templates",
+    "staff.delete_reply_template",
 }
 # The calendar feed's secret address is its key (tests/appointments/test_staff).
 OPEN = {"staff.login", "staff.calendar_feed"}
@@ -58,8 +67,13 @@ def world(app):
         db.session.add(entry)
         db.session.commit()
         entry_id = entry.id
+        template = ReplyTemplate(name="Tried to call", subject="S", body="B")
+        db.session.add(template)
+        db.session.commit()
+        template_id = template.id
     return {
         "entry_id": entry_id,
+        "template_id": template_id,
         "lead_id": lead_id,
         "email_id": email_id,
         "staff_id": staff_id,

@@ -1,0 +1,98 @@
+"""Replying to a patient from the lead's page, and the admin page of reply
+templates."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from clinic.extensions import db
+from clinic.models import ReplyTemplate
+from clinic.outbox.background import kick
+from clinic.staff import audit, leads, replies
+from clinic.staff.forms import ActionForm
+from clinic.staff.guard import admin_only
+from clinic.staff.lead_page import render_lead
+from clinic.staff.lead_views import back_to
+from clinic.staff.reply_forms import ReplyForm, TemplateForm
+from clinic.staff.views import bp
+from clinic.vocabulary import AuditAction
+
+
+@bp.post("/leads/<id:lead_id>/reply")
+def reply(lead_id: int):
+    """Start from a template, preview, or send: one form, three buttons."""
+    found = leads.get_or_404(lead_id)
+    form = ReplyForm()
+    step = request.form.get("step", "send")
+    if step == "use":
+        chosen = (
+            replies.get(int(form.template.data))
+            if form.template.data.isdigit()
+            else None
+        )
+        if chosen is not None:
+            form.subject.data, form.message.data = chosen.subject, chosen.body
+        return render_lead(found, 200, reply_form=form)
+    if not form.validate_on_submit():
+        return render_lead(found, 400, reply_form=form)
+    if step == "preview":
+        preview = (
+            replies.fill(form.subject.data, found),
+            replies.fill(form.message.data, found),
+        )
+        return render_lead(found, 200, reply_form=form, reply_preview=preview)
+    sent = replies.send(
+        found, current_user._get_current_object(), form.subject.data, form.message.data
+    )
+    kick()
+    flash(
+        f"Reply to {found.email} on its way."
+        if sent
+        else "That reply was already sent.",
+        "success",
+    )
+    return back_to(found)
+
+
+@bp.route("/replies", methods=["GET", "POST"])
+@admin_only
+def reply_templates():
+    """The clinic's ready replies: list, add."""
+    form = TemplateForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            template = ReplyTemplate(
+                name=form.name.data, subject=form.subject.data, body=form.body.data
+            )
+            db.session.add(template)
+            try:
+                audit.record(AuditAction.TEMPLATES, detail=f"added {form.name.data!r}")
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                form.name.errors.append("A template already has that name.")
+            else:
+                flash(f"Template {template.name!r} added.", "success")
+                return redirect(url_for("staff.reply_templates"), 303)
+        status = 400
+    else:
+        status = 200
+    page = render_template(
+        "staff/replies.html",
+        templates=replies.templates(),
+        form=form,
+        delete_form=ActionForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.post("/replies/<id:template_id>/delete")
+@admin_only
+def delete_reply_template(template_id: int):
+    template = db.get_or_404(ReplyTemplate, template_id)
+    if ActionForm().validate_on_submit():
+        db.session.delete(template)
+        audit.record(AuditAction.TEMPLATES, detail=f"removed {template.name!r}")
+        db.session.commit()
+        flash(f"Template {template.name!r} removed.", "success")
+    return redirect(url_for("staff.reply_templates"), 303)
