@@ -86,6 +86,38 @@ def reply_templates():
     return page, status
 
 
+@bp.post("/replies/<id:template_id>")
+@admin_only
+def edit_reply_template(template_id: int):
+    """Change a template's name, subject or words; replies already sent keep theirs."""
+    template = db.get_or_404(ReplyTemplate, template_id)
+    form = TemplateForm()
+    if form.validate_on_submit():
+        template.name, template.subject, template.body = (
+            form.name.data,
+            form.subject.data,
+            form.body.data,
+        )
+        try:
+            audit.record(AuditAction.TEMPLATES, detail=f"changed {template.name!r}")
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.name.errors.append("A template already has that name.")
+        else:
+            flash(f"Template {template.name!r} saved.", "success")
+            return redirect(url_for("staff.reply_templates"), 303)
+    page = render_template(
+        "staff/replies.html",
+        templates=replies.templates(),
+        form=TemplateForm(formdata=None),
+        delete_form=ActionForm(formdata=None),
+        editing=template_id,
+        edit_form=form,
+    )
+    return page, 400
+
+
 @bp.post("/replies/<id:template_id>/delete")
 @admin_only
 def delete_reply_template(template_id: int):

@@ -37,6 +37,7 @@ ADMIN_ONLY = {
     "staff.delete_time_off",
     "staff.reply_templates",
     "staff.delete_reply_template",
+    "staff.edit_reply_template",
 }
 # The calendar feed's secret address is its key (tests/appointments/test_staff).
 OPEN = {"staff.login", "staff.calendar_feed"}

@@ -174,3 +174,36 @@ def test_deleting_the_lead_deletes_its_replies(desk):
         data={"csrf_token": csrf_token(page), "confirm": "y"},
     )
     assert [e for e in all_rows(app, OutboxEmail) if e.body == "Private words"] == []
+
+
+def test_an_admin_edits_a_template_and_a_clash_keeps_the_words(desk):
+    app, _, admin = desk
+    (template,) = all_rows(app, ReplyTemplate)
+    page = admin.get("/staff/replies").text
+    data = {"name": "Tried twice", "subject": "Still trying", "body": "New words"}
+    answer = admin.post(
+        f"/staff/replies/{template.id}", data={"csrf_token": csrf_token(page), **data}
+    )
+    assert answer.status_code == 303
+    (template,) = all_rows(app, ReplyTemplate)
+    assert (template.name, template.subject, template.body) == tuple(data.values())
+    admin.post(
+        "/staff/replies",
+        data={"csrf_token": csrf_token(page), **TRIED},
+    )
+    clash = admin.post(
+        f"/staff/replies/{template.id}",
+        data={
+            "csrf_token": csrf_token(page),
+            **{**data, "name": TRIED["name"], "body": "Kept words"},
+        },
+    )
+    assert clash.status_code == 400
+    assert (
+        "A template already has that name." in clash.text and "Kept words" in clash.text
+    )
+    empty = admin.post(
+        f"/staff/replies/{template.id}",
+        data={"csrf_token": csrf_token(page), "name": "", "subject": "", "body": ""},
+    )
+    assert empty.status_code == 400 and "Give the template a name." in empty.text
