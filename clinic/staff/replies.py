@@ -26,8 +26,12 @@ def templates() -> list[ReplyTemplate]:
     return list(db.session.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name)))
 
 
-def get(template_id: int) -> ReplyTemplate | None:
-    return db.session.get(ReplyTemplate, template_id)
+def chosen(value: str | None) -> ReplyTemplate | None:
+    """The template a form's choice names; None for anything that is not a plain
+    number a database id can be (not "²", not 99999999999999)."""
+    if not value or not re.fullmatch(r"[0-9]{1,9}", value):
+        return None
+    return db.session.get(ReplyTemplate, int(value))
 
 
 def fill(text: str, lead: Lead) -> str:

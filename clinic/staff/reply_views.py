@@ -25,11 +25,7 @@ def reply(lead_id: int):
     form = ReplyForm()
     step = request.form.get("step", "send")
     if step == "use":
-        chosen = (
-            replies.get(int(form.template.data))
-            if form.template.data.isdigit()
-            else None
-        )
+        chosen = replies.chosen(form.template.data)
         if chosen is not None:
             form.subject.data, form.message.data = chosen.subject, chosen.body
         return render_lead(found, 200, reply_form=form)

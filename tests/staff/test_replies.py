@@ -131,6 +131,8 @@ def test_a_double_click_sends_one_reply(desk):
             },
             "",
         ),
+        ({"subject": "Hi", "message": "x", "step": "use", "template": "²"}, ""),
+        ({"subject": "Hi", "message": "x", "step": "use", "template": "-1"}, ""),
     ],
 )
 def test_a_malformed_reply_is_refused_and_keeps_what_was_typed(desk, data, said):
