@@ -17,8 +17,10 @@ class RowIdConverter(IntegerConverter):
 
 def query_number(value: str, default: int, maximum: int = MAX_ROW_ID) -> int:
     """A positive whole number from the query string, or the default when the value
-    is anything else (too large included)."""
-    return int(value) if value.isdigit() and 1 <= int(value) <= maximum else default
+    is anything else (too large included, or a digit int() refuses, such as "²")."""
+    if not (value.isascii() and value.isdigit()):
+        return default
+    return int(value) if 1 <= int(value) <= maximum else default
 
 
 def register(app: Flask) -> None:

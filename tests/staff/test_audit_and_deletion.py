@@ -4,6 +4,7 @@ for a privacy request so that nothing personal is left behind."""
 from html import unescape
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, select
 
 from clinic.extensions import db
@@ -219,3 +220,11 @@ def test_deleting_a_patients_data_covers_all_their_leads(app, admin_client):
         e.lead_id for e in all_rows(app, AuditEvent) if e.action == "delete"
     )
     assert deleted == sorted([first, again, by_phone, spam])
+
+
+@pytest.mark.parametrize(
+    "query", ["page=²", "page=٣", "staff=¹", "page=99999999999999", "staff=-1", "page="]
+)
+def test_the_activity_page_ignores_a_number_it_cannot_use(admin_client, query):
+    answer = admin_client.get(f"/staff/activity?{query}")
+    assert answer.status_code == 200
