@@ -55,31 +55,11 @@ def reply(lead_id: int):
 def reply_templates():
     """The clinic's ready replies: list, add."""
     form = TemplateForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            template = ReplyTemplate(
-                name=form.name.data, subject=form.subject.data, body=form.body.data
-            )
-            db.session.add(template)
-            try:
-                audit.record(AuditAction.TEMPLATES, detail=f"added {form.name.data!r}")
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
-                form.name.errors.append("A template already has that name.")
-            else:
-                flash(f"Template {template.name!r} added.", "success")
-                return redirect(url_for("staff.reply_templates"), 303)
-        status = 400
-    else:
-        status = 200
-    page = render_template(
-        "staff/replies.html",
-        templates=replies.templates(),
-        form=form,
-        delete_form=ActionForm(formdata=None),
-    )
-    return page, status
+    if request.method == "GET":
+        return templates_page(form), 200
+    if form.validate_on_submit() and saved(ReplyTemplate(), form, "added"):
+        return redirect(url_for("staff.reply_templates"), 303)
+    return templates_page(form), 400
 
 
 @bp.post("/replies/<id:template_id>")
@@ -88,30 +68,42 @@ def edit_reply_template(template_id: int):
     """Change a template's name, subject or words; replies already sent keep theirs."""
     template = db.get_or_404(ReplyTemplate, template_id)
     form = TemplateForm()
-    if form.validate_on_submit():
-        template.name, template.subject, template.body = (
-            form.name.data,
-            form.subject.data,
-            form.body.data,
-        )
-        try:
-            audit.record(AuditAction.TEMPLATES, detail=f"changed {template.name!r}")
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            form.name.errors.append("A template already has that name.")
-        else:
-            flash(f"Template {template.name!r} saved.", "success")
-            return redirect(url_for("staff.reply_templates"), 303)
-    page = render_template(
-        "staff/replies.html",
-        templates=replies.templates(),
-        form=TemplateForm(formdata=None),
-        delete_form=ActionForm(formdata=None),
-        editing=template_id,
-        edit_form=form,
+    if form.validate_on_submit() and saved(template, form, "saved"):
+        return redirect(url_for("staff.reply_templates"), 303)
+    page = templates_page(
+        TemplateForm(formdata=None), editing=template_id, edit_form=form
     )
     return page, 400
+
+
+def saved(template: ReplyTemplate, form: TemplateForm, done: str) -> bool:
+    """Store the form's words in the template; False, with the form told why, when
+    another template already has its name."""
+    template.name, template.subject, template.body = (
+        form.name.data,
+        form.subject.data,
+        form.body.data,
+    )
+    db.session.add(template)
+    try:
+        audit.record(AuditAction.TEMPLATES, detail=f"{done} {template.name!r}")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.name.errors.append("A template already has that name.")
+        return False
+    flash(f"Template {template.name!r} {done}.", "success")
+    return True
+
+
+def templates_page(form: TemplateForm, **editing) -> str:
+    return render_template(
+        "staff/replies.html",
+        templates=replies.templates(),
+        form=form,
+        delete_form=ActionForm(formdata=None),
+        **editing,
+    )
 
 
 @bp.post("/replies/<id:template_id>/delete")
