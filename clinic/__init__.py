@@ -26,6 +26,7 @@ from clinic.pages import bp as pages_bp
 from clinic.staff import bp as staff_bp
 from clinic.staff import passwords
 from clinic.staff.cli import staff_cli
+from clinic.staff.lead_cli import leads_cli
 from clinic.treatments import bp as treatments_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,9 +76,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add `flask outbox …`, `flask staff …` and `flask db backup`."""
+    """Add `flask outbox …`, `flask staff …`, `flask leads …` and `flask db backup`."""
     app.cli.add_command(outbox_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(leads_cli)
     # Flask-Migrate's `db` group is shared by every app; adding twice is harmless.
     db_cli.add_command(backup_command)
 

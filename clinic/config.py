@@ -100,6 +100,18 @@ STAFF_LOCK_AFTER_FAILURES = 5  # failed attempts for one email within the lock t
 STAFF_LOCK_MINUTES = 15
 STAFF_LEADS_PER_PAGE = 50
 STAFF_PASSWORD_MIN_LENGTH = 12
+# Two-step sign-in (an authenticator app) for every account: None means on, except
+# in development (FLASK_DEBUG), where the first admin signs in with a password alone.
+STAFF_REQUIRE_TOTP: bool | None = None
+# A password reset asked for one address, and from one network (whatever address).
+STAFF_RESET_RATE_LIMIT_PER_ADDRESS = "3 per hour; 10 per day"
+STAFF_RESET_RATE_LIMIT = "5 per minute; 30 per hour"
+# Retention: the personal data of closed, cancelled and spam leads older than this
+# many days is removed (by `flask leads purge`, and daily by the outbox worker);
+# None keeps them until deleted by hand. Audit events are kept AUDIT_RETENTION_DAYS.
+LEAD_RETENTION_DAYS: int | None = 730
+SPAM_RETENTION_DAYS: int | None = 30
+AUDIT_RETENTION_DAYS: int | None = 2190
 
 # Email: with no MAIL_SERVER, messages are written as .eml files under instance/.
 MAIL_SERVER = None
@@ -166,6 +178,8 @@ def load(app: Flask, test_config: dict | None) -> None:
     ):
         # Only this host, over HTTPS, path /: no subdomain can plant or read it.
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    if app.config["STAFF_REQUIRE_TOTP"] is None:
+        app.config["STAFF_REQUIRE_TOTP"] = not app.debug
     _check_lease(app.config)
     _check_reply_hours(app.config)
     _settle_secret_key(app)

@@ -3,7 +3,16 @@ the staff who work them, and the trail of what staff did."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
@@ -123,14 +132,25 @@ def source_of(path: str | None) -> LeadSource:
 
 
 class OutboxEmail(db.Model):
-    """An email owed because of a lead, delivered outside the request that caused it."""
+    """An email owed because of a lead, or to a member of staff about their account
+    (an invitation, a reset link, a notice), delivered outside the request that
+    caused it."""
 
     __tablename__ = "outbox_emails"
     # Senders take the oldest pending email: read in order, not sorted each time.
     __table_args__ = (Index("ix_outbox_emails_status_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE")
+    )
+    # Or the account (a reset link, a notice) or invitation it is about.
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
     # The appointment a confirmation, reminder, update or cancellation is about.
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True
@@ -152,8 +172,10 @@ class OutboxEmail(db.Model):
     # whose words come from templates when they are sent).
     subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str | None] = mapped_column(Text)
-    lead: Mapped[Lead] = relationship(back_populates="emails")
+    lead: Mapped[Lead | None] = relationship(back_populates="emails")
     appointment: Mapped["Appointment | None"] = relationship()
+    staff: Mapped["StaffUser | None"] = relationship()
+    invitation: Mapped["Invitation | None"] = relationship()
 
 
 class StaffUser(db.Model):
@@ -182,10 +204,28 @@ class StaffUser(db.Model):
     # The secret in their calendar feed's address; a new one revokes the old.
     calendar_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
+    # Two-step sign-in (TOTP): the shared secret (base32), enrolled once a first code
+    # confirmed it; the last time step a code was accepted for, so none is used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Changed by each password reset asked for: a link names the one it was sent
+    # with, so a later request voids it.
+    reset_nonce: Mapped[str | None] = mapped_column(String(32))
+
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan"
+    )
+
     @property
     def name(self) -> str:
         """How patients and colleagues see this person."""
         return self.display_name or self.email
+
+    @property
+    def two_step(self) -> bool:
+        """Signs in with a code from an authenticator app after the password."""
+        return self.totp_enrolled_at is not None
 
     @property
     def offered(self) -> set[str] | None:
@@ -208,6 +248,48 @@ class StaffUser(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten codes that stand in for an authenticator app once each; only
+    a digest is kept (the codes are random, so a fast hash is enough)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    staff: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
+
+
+class Invitation(db.Model):
+    """An admin's invitation to join the staff: the account is made only when the
+    invitee chooses a password through the emailed link."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # lower case
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_practitioner: Mapped[bool] = mapped_column(default=False)
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    # Named by the link; a resend changes it, so only the newest link works.
+    nonce: Mapped[str] = mapped_column(String(32))
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    invited_by: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class SignInFailure(db.Model):

@@ -93,6 +93,9 @@ class EmailKind(Vocabulary):
     UPDATE = "appointment_update", "Appointment moved"
     CANCELLATION = "appointment_cancellation", "Appointment cancelled"
     REPLY = "reply", "Reply from the clinic"
+    INVITATION = "staff_invitation", "Invitation to join the staff"
+    PASSWORD_RESET = "staff_password_reset", "Password reset link"
+    ACCOUNT_NOTICE = "staff_account_notice", "Notice of an account change"
 
     @property
     def carries_event(self) -> bool:
@@ -129,6 +132,20 @@ class AuditAction(Vocabulary):
     REPLY = "reply", "emailed the patient"
     TEMPLATES = "templates", "changed a reply template"
     STAFF = "staff", "changed a staff account"
+    SIGN_IN_LOCKED = "sign_in_locked", "was locked out of signing in"
+    CODE_FAILED = "code_failed", "entered a wrong sign-in code"
+    INVITE = "invite", "sent an invitation"
+    INVITE_ACCEPTED = "invite_accepted", "accepted an invitation"
+    INVITE_REVOKED = "invite_revoked", "revoked an invitation"
+    PASSWORD_CHANGED = "password_changed", "changed a password"
+    PASSWORD_RESET_ASKED = "password_reset_asked", "asked for a password reset"
+    PASSWORD_RESET = "password_reset", "reset a password by email"
+    TWO_STEP_ENROLLED = "two_step_enrolled", "set up two-step sign-in"
+    RECOVERY_CODE_USED = "recovery_code_used", "signed in with a recovery code"
+    TWO_STEP_RESET = "two_step_reset", "reset two-step sign-in"
+    PURGE = "purge", "removed leads past their retention period"
+    PRIVACY_EXPORT = "privacy_export", "exported a patient's data"
+    AUDIT_PURGE = "audit_purge", "removed old activity records"
     APPOINTMENT = "appointment", "changed an appointment"
     AVAILABILITY = "availability", "changed when practitioners work"
 

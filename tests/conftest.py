@@ -55,6 +55,9 @@ def make_app(tmp_path):
             "OUTBOX_SEND_IN_BACKGROUND": False,
             # Each test reads the figures it just made (one test checks the reuse).
             "STAFF_DASHBOARD_SECONDS": 0,
+            # Signing in with a password alone, except in the tests of two-step
+            # sign-in (tests/staff/test_two_step.py), which turn it on.
+            "STAFF_REQUIRE_TOTP": False,
             "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
             # The test client's host, and the one SITE_URL names.
             "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],

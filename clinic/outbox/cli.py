@@ -10,6 +10,14 @@ from flask.cli import AppGroup
 from clinic.outbox.delivery import send_due
 from clinic.outbox.runner import Runner
 
+
+def daily_purge() -> None:
+    """Apply the retention periods (the worker's daily chore)."""
+    from clinic.staff import retention  # the staff area imports the outbox
+
+    click.echo(f"retention: removed {retention.purge()}")
+
+
 outbox_cli = AppGroup("outbox", help="Deliver the emails leads are owed.")
 
 
@@ -36,5 +44,11 @@ def worker_command(interval: float) -> None:
     click.echo(f"outbox worker: checking every {interval:g} s")
     app = current_app._get_current_object()
     # What each run sent, on standard output as it happens (systemd's journal).
-    Runner(app, stop, interval, on_report=lambda r: click.echo(str(r))).run()
+    Runner(
+        app,
+        stop,
+        interval,
+        on_report=lambda r: click.echo(str(r)),
+        daily=daily_purge,
+    ).run()
     click.echo("outbox worker: stopped")

@@ -77,6 +77,28 @@ def enqueue(
     )
 
 
+def enqueue_staff_email(
+    kind: EmailKind,
+    staff_id: int | None = None,
+    invitation_id: int | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+) -> None:
+    """Owe a member of staff an email about their account, in the caller's
+    transaction: a link is made when it is sent, so the table never holds one."""
+    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
+    db.session.add(
+        OutboxEmail(
+            staff_id=staff_id,
+            invitation_id=invitation_id,
+            kind=kind,
+            message_id=make_msgid(kind, domain),
+            subject=subject,
+            body=body,
+        )
+    )
+
+
 def withdraw(appointment_id: int, kind: EmailKind) -> None:
     """Stop an email not yet sent: the reminder of an appointment moved or
     cancelled. One already claimed by a sender may still go."""

@@ -2,6 +2,7 @@
 drain what is due without pausing between full batches, and back off while the
 database or the mail server is away, for as long as it takes."""
 
+import time
 from collections.abc import Callable
 from threading import Event
 
@@ -13,6 +14,7 @@ from clinic.outbox.delivery import Report, send_due
 
 FIRST_BACKOFF_SECONDS = 1
 MAX_BACKOFF_SECONDS = 60
+DAY_SECONDS = 24 * 3600
 
 
 class Runner:
@@ -22,8 +24,12 @@ class Runner:
         stop: Event,
         interval: float,
         on_report: Callable[[Report], None] | None = None,
+        daily: Callable[[], None] | None = None,
     ):
         self.app, self.stop, self.interval = app, stop, interval
+        # A chore run at start and then once a day (the retention purge), by the
+        # worker's clock: monotonic, so a clock change neither skips nor repeats it.
+        self.daily, self.daily_due = daily, time.monotonic()
         self.on_report = on_report or (
             lambda report: app.logger.info("outbox: %s", report)
         )
@@ -31,6 +37,8 @@ class Runner:
 
     def step(self) -> float:
         """Run once; return how long to wait before the next run (0: at once)."""
+        if self.daily and time.monotonic() >= self.daily_due:
+            self.run_daily()
         with self.app.app_context():
             try:
                 report = send_due(stop=self.stop)
@@ -57,6 +65,23 @@ class Runner:
             return delay
         self.failures = 0
         return 0 if report.more else self.interval
+
+    def run_daily(self) -> None:
+        with self.app.app_context():
+            try:
+                self.daily()
+            except Exception as error:  # noqa: BLE001 - tried again in an hour
+                self.app.logger.error(
+                    "daily chore failed (%s: %s); trying again in an hour",
+                    type(error).__name__,
+                    error,
+                    exc_info=not isinstance(error, OUTAGES),
+                )
+                self.daily_due = time.monotonic() + 3600
+                return
+            finally:
+                db.session.remove()
+        self.daily_due = time.monotonic() + DAY_SECONDS
 
     def fail(self) -> float:
         """Count a failed run; return the wait before the next, doubling each time."""

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from clinic.extensions import db, login_manager
 from clinic.models import StaffUser
+from clinic.outbox.queue import enqueue_staff_email
 from clinic.staff import audit, passwords, throttle
-from clinic.vocabulary import AuditAction
+from clinic.vocabulary import AuditAction, EmailKind
 
 
 class AccountError(ValueError):
@@ -51,11 +52,7 @@ def create(
         practitioner_name = " ".join(practitioner_name.split())
         if not practitioner_name or len(practitioner_name) > 120:
             raise AccountError("A practitioner needs a name of 1 to 120 characters.")
-    problem = passwords.problem_with(
-        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"]
-    )
-    if problem:
-        raise AccountError(problem)
+    check_password(password, email)
     if find(email):
         raise AccountError(f"There is already an account for {email}.")
     user = StaffUser(
@@ -74,17 +71,42 @@ def create(
     return user
 
 
-def set_password(user: StaffUser, password: str) -> None:
-    """Change a password and sign the account out everywhere."""
+def check_password(password: str, email: str = "") -> None:
+    """Refuse a new password the policy does not allow (the CLI's and the site's)."""
     problem = passwords.problem_with(
-        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"]
+        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"], email
     )
     if problem:
         raise AccountError(problem)
+
+
+def set_password(
+    user: StaffUser,
+    password: str,
+    how: AuditAction = AuditAction.PASSWORD_CHANGED,
+    by: StaffUser | None = None,
+) -> None:
+    """Change a password, sign the account out everywhere and tell its owner."""
+    check_password(password, user.email)
     user.password_hash = passwords.hash_password(password)
+    user.reset_nonce = None  # any reset link still out is void
     end_sessions(user)
-    audit.record(AuditAction.STAFF, detail=f"{user.email} password changed")
+    detail = f"{user.email} password {'reset by email' if how == AuditAction.PASSWORD_RESET else 'changed'}"
+    audit.record(how, detail=detail, staff_id=by.id if by else user.id)
+    notify(
+        user,
+        "Your password was changed",
+        "The password of your account was changed, and every place it was signed in has been signed out.",
+    )
     db.session.commit()
+
+
+def notify(user: StaffUser, subject: str, what: str) -> None:
+    """Tell the account's owner by email of a change to how they sign in (in the
+    caller's transaction)."""
+    enqueue_staff_email(
+        EmailKind.ACCOUNT_NOTICE, staff_id=user.id, subject=subject, body=what
+    )
 
 
 def set_active(user: StaffUser, active: bool, by: StaffUser | None = None) -> str:
@@ -144,11 +166,17 @@ def get_or_404(staff_id: int) -> StaffUser:
 class SignIn:
     user: StaffUser | None = None
     locked_until: datetime | None = None
+    # The password was right; a code from the authenticator app must follow.
+    needs_code: bool = False
 
 
 def sign_in(email: str, password: str, client: str) -> SignIn:
     """Check a sign-in, doing the same work whether or not the email has an account,
-    and count failures, per email and client address, towards a short pause."""
+    and count failures, per email and client address, towards a short pause.
+
+    An account with two-step sign-in is not signed in yet: the failure count stands
+    until its code is right too, so wrong codes add to wrong passwords.
+    """
     now = datetime.now(UTC)
     email = email.strip().lower()
     locked = throttle.locked_until(email, client, now)
@@ -157,17 +185,45 @@ def sign_in(email: str, password: str, client: str) -> SignIn:
     user = find(email)
     matches = passwords.verify(user.password_hash if user else None, password)
     if matches and user.active:
-        throttle.clear(email, client)
-        user.last_sign_in_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
-        audit.record(AuditAction.SIGN_IN, staff_id=user.id)
-        db.session.commit()
+        if user.two_step:
+            db.session.commit()
+            return SignIn(user=user, needs_code=True)
+        complete_sign_in(user, client, now)
         return SignIn(user=user)
-    throttle.record_failure(email, client, now)
-    audit.record(AuditAction.SIGN_IN_FAILED, staff_id=user.id if user else None)
+    return SignIn(locked_until=failed(email, client, now, user))
+
+
+def complete_sign_in(
+    user: StaffUser, client: str, now: datetime, detail: str = ""
+) -> None:
+    throttle.clear(user.email, client)
+    user.last_sign_in_at = now
+    audit.record(AuditAction.SIGN_IN, staff_id=user.id, detail=detail)
     db.session.commit()
-    return SignIn(locked_until=throttle.locked_until(email, client, now))
+
+
+def failed(
+    email: str,
+    client: str,
+    now: datetime,
+    user: StaffUser | None,
+    action: AuditAction = AuditAction.SIGN_IN_FAILED,
+) -> datetime | None:
+    """Count a failed password or code, auditing it and any lock-out it causes;
+    return when sign-in opens again if it is now paused."""
+    throttle.record_failure(email, client, now)
+    audit.record(action, staff_id=user.id if user else None)
+    locked = throttle.locked_until(email, client, now)
+    if locked:
+        audit.record(
+            AuditAction.SIGN_IN_LOCKED,
+            staff_id=user.id if user else None,
+            detail="paused after repeated failures from one network",
+        )
+    db.session.commit()
+    return locked
 
 
 @login_manager.user_loader

@@ -1,12 +1,16 @@
 """Admin pages: the activity of every member of staff, and the team's accounts."""
 
+from datetime import UTC, datetime
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from clinic.outbox.background import kick
 from clinic.routing import query_number
-from clinic.staff import accounts, audit, leads
+from clinic.staff import accounts, audit, invitations, leads, second_factor
+from clinic.staff.account_forms import InviteForm
 from clinic.staff.appointment_forms import PractitionerForm
-from clinic.staff.forms import ActiveForm
+from clinic.staff.forms import ActionForm, ActiveForm
 from clinic.staff.guard import admin_only
 from clinic.staff.views import bp
 from clinic.treatments import catalog
@@ -35,13 +39,19 @@ def team():
     return team_page()
 
 
-def team_page(failed: dict | None = None, status: int = 200):
+def team_page(
+    failed: dict | None = None, status: int = 200, invite_form: InviteForm | None = None
+):
     """The team page; `failed` maps an account id to its form sent back."""
     members = accounts.everyone()
     forms = {m.id: practitioner_form(m, blank=True) for m in members} | (failed or {})
     return render_template(
         "staff/team.html",
         members=members,
+        invite_form=invite_form or InviteForm(formdata=None),
+        pending=invitations.pending(),
+        now=datetime.now(UTC),
+        action_form=ActionForm(),
         switch_form=ActiveForm(),
         practitioner_forms=forms,
         treatments=list(catalog.all().values()),
@@ -78,4 +88,71 @@ def set_active(staff_id: int):
         flash(str(refusal), "error")
     else:
         flash(f"{done}.", "success")
+    return redirect(url_for("staff.team"), 303)
+
+
+@bp.post("/team/invite")
+@admin_only
+def invite():
+    """Invite someone by email to make their own account."""
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return team_page(invite_form=form, status=400)
+    try:
+        sent = invitations.invite(
+            form.email.data,
+            is_admin=form.is_admin.data,
+            is_practitioner=form.is_practitioner.data,
+            name=form.name.data or None,
+            by=current_user._get_current_object(),
+        )
+    except accounts.AccountError as refusal:
+        form.email.errors.append(str(refusal))
+        return team_page(invite_form=form, status=400)
+    kick()
+    flash(f"Invitation sent to {sent.email}. The link works for 72 hours.", "success")
+    return redirect(url_for("staff.team", _anchor="invitations"), 303)
+
+
+@bp.post("/team/invitations/<id:invitation_id>/<any(resend, revoke):action>")
+@admin_only
+def invitation_action(invitation_id: int, action: str):
+    """Send an invitation's link again (the old one stops working), or revoke it."""
+    found = invitations.get_or_404(invitation_id)
+    if not ActionForm().validate_on_submit():
+        flash("The page had expired: please try again.", "error")
+        return redirect(url_for("staff.team", _anchor="invitations"), 303)
+    try:
+        if action == "resend":
+            invitations.resend(found)
+            kick()
+            flash(f"A new invitation link was sent to {found.email}.", "success")
+        else:
+            invitations.revoke(found)
+            flash(f"The invitation to {found.email} is revoked.", "success")
+    except accounts.AccountError as refusal:
+        flash(str(refusal), "error")
+    return redirect(url_for("staff.team", _anchor="invitations"), 303)
+
+
+@bp.post("/team/<id:staff_id>/two-step-reset")
+@admin_only
+def reset_two_step(staff_id: int):
+    """Clear someone's second factor (a lost phone): they set it up again at their
+    next sign-in."""
+    member = accounts.get_or_404(staff_id)
+    if not ActionForm().validate_on_submit():
+        flash("The page had expired: please try again.", "error")
+        return redirect(url_for("staff.team"), 303)
+    try:
+        second_factor.reset_by_admin(member, current_user._get_current_object())
+    except accounts.AccountError as refusal:
+        flash(str(refusal), "error")
+    else:
+        kick()
+        flash(
+            f"Two-step sign-in of {member.email} is reset; they set it up again "
+            "when they next sign in.",
+            "success",
+        )
     return redirect(url_for("staff.team"), 303)

@@ -12,7 +12,19 @@ from werkzeug.wrappers import Response
 
 # The only staff pages a visitor may see before signing in.
 # The calendar feed's secret address is its own key (calendar apps cannot sign in).
-OPEN_ENDPOINTS = {"staff.login", "staff.calendar_feed"}
+OPEN_ENDPOINTS = {
+    "staff.login",
+    "staff.calendar_feed",
+    "staff.sign_in_code",
+    "staff.password_reset",
+    "staff.password_reset_link",
+    "staff.invitation",
+}
+# What an account that must set up two-step sign-in may reach before it has.
+ENROLMENT_ENDPOINTS = {"staff.two_step_setup", "staff.logout"}
+# Who gave the right password and owes a code: {"id", "version", "at", "next"}.
+PENDING = "staff_pending"
+PENDING_SECONDS = 300
 SEEN, SINCE = "staff_seen", "staff_since"
 LEAD_ACTION = re.compile(r"^(/staff/leads/\d+)/[\w/-]+$")
 
@@ -51,6 +63,8 @@ def require_staff() -> Response | None:
         reason = session_expired()
         if reason is None:
             session[SEEN] = time.time()
+            if must_enrol() and request.endpoint not in ENROLMENT_ENDPOINTS:
+                return redirect(url_for("staff.two_step_setup"))
             return None
         logout_user()
         session.clear()
@@ -59,6 +73,11 @@ def require_staff() -> Response | None:
     if reason:
         args["expired"] = reason
     return redirect(url_for("staff.login", **args))
+
+
+def must_enrol() -> bool:
+    """The account has no second factor and the clinic requires one."""
+    return current_app.config["STAFF_REQUIRE_TOTP"] and not current_user.two_step
 
 
 def page_of_action() -> str | None:

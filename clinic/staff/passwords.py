@@ -1,5 +1,7 @@
 """Staff passwords: Argon2id hashes, and checks that cost the same whoever asks."""
 
+from functools import cache
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
@@ -46,12 +48,27 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher().check_needs_rehash(stored_hash)
 
 
-def problem_with(password: str, min_length: int) -> str | None:
-    """Say what is wrong with a new password, or None when it will do."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 passwords most found in leaks (zxcvbn's list), which attackers
+    try first whatever their length."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def problem_with(password: str, min_length: int, email: str = "") -> str | None:
+    """Say what is wrong with a new password, or None when it will do (NIST SP
+    800-63B: a length, and no password known from leaks; no composition rules)."""
     if len(password) < min_length:
         return f"The password must be at least {min_length} characters long."
     if len(password) > MAX_LENGTH:
         return f"The password must be at most {MAX_LENGTH} characters long."
     if not password.strip():
         return "The password must not be only spaces."
+    folded = password.strip().lower()
+    if folded in common_passwords() or len(set(folded)) < 3:
+        return "That password is one of the most common; choose another."
+    if email and (folded == email.lower() or folded == email.lower().split("@")[0]):
+        return "The password must not be your email address."
     return None

@@ -1,5 +1,7 @@
 """The staff area's door: the guard on every route, signing in and signing out."""
 
+import time
+
 from flask import (
     Blueprint,
     Response,
@@ -28,6 +30,9 @@ NOTICES = {
     "idle": "You were signed out because the page was left idle. Please sign in again.",
     "day": "Your session has ended for the day. Please sign in again.",
     "out": "You are signed out.",
+    "reset": "Your password is changed, and every session of your account has "
+    "ended. Sign in with the new password.",
+    "code": "The sign-in took too long. Please enter your email and password again.",
 }
 
 
@@ -58,6 +63,8 @@ def login():
         result = accounts.sign_in(
             form.email.data, form.password.data, request.remote_addr or ""
         )
+        if result.user and result.needs_code:
+            return ask_for_code(result.user, form.next.data)
         if result.user:
             return open_session(result.user, form.next.data)
         problem, status = refusal(result)
@@ -67,6 +74,19 @@ def login():
     return render_template(
         "staff/login.html", form=form, problem=problem, notice=notice
     ), status
+
+
+def ask_for_code(user: StaffUser, next_path: str) -> Response:
+    """The password was right: remember who, briefly, and ask for the code. Nobody
+    is signed in until it is given."""
+    session.clear()
+    session[guard.PENDING] = {
+        "id": user.id,
+        "version": user.session_version,
+        "at": time.time(),
+        "next": next_path or "",
+    }
+    return redirect(url_for("staff.sign_in_code"), 303)
 
 
 def open_session(user: StaffUser, next_path: str) -> Response:

@@ -154,16 +154,18 @@ def merge(lead: Lead, into: Lead, author: StaffUser) -> None:
     db.session.commit()
 
 
-def delete(lead: Lead, others: list[Lead] = ()) -> None:
+def delete(
+    lead: Lead, others: list[Lead] = (), why: str = "deleted on the patient's request"
+) -> None:
     """Remove a patient's leads (this one and `others`, theirs too) and everything
-    personal about them, keeping a record that each was deleted: the audit trail
-    never held patient data."""
+    personal about them, keeping a record that each was deleted, and why: the audit
+    trail never held patient data."""
     doomed = [lead, *others]
     message_ids = [email.message_id for each in doomed for email in each.emails]
     for each in doomed:
         lead_id = each.id
         db.session.delete(each)
-        audit.record(AuditAction.DELETE, lead_id, "deleted on the patient's request")
+        audit.record(AuditAction.DELETE, lead_id, why)
     db.session.commit()
     if db.engine.dialect.name == "sqlite":
         # secure_delete has zeroed the rows in the database file; move them out of

@@ -1,7 +1,7 @@
 """Every staff URL, tried with every kind of visitor: nobody gets in without an
 active account, and staff cannot do what only an admin may."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
@@ -9,6 +9,7 @@ from sqlalchemy import update
 from clinic.extensions import db
 from clinic.models import (
     AuditEvent,
+    Invitation,
     Lead,
     LeadNote,
     ReplyTemplate,
@@ -38,9 +39,24 @@ ADMIN_ONLY = {
     "staff.reply_templates",
     "staff.delete_reply_template",
     "staff.edit_reply_template",
+    "staff.invite",
+    "staff.invitation_action",
+    "staff.reset_two_step",
+    "staff.privacy_requests_page",
+    "staff.privacy_export",
+    "staff.privacy_erase",
 }
-# The calendar feed's secret address is its key (tests/appointments/test_staff).
-OPEN = {"staff.login", "staff.calendar_feed"}
+# The calendar feed's secret address is its key (tests/appointments/test_staff);
+# the pages before sign-in are tested in tests/staff/test_account_links.py and
+# test_two_step.py.
+OPEN = {
+    "staff.login",
+    "staff.calendar_feed",
+    "staff.sign_in_code",
+    "staff.password_reset",
+    "staff.password_reset_link",
+    "staff.invitation",
+}
 
 
 def staff_routes(app, ids: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -72,7 +88,15 @@ def world(app):
         db.session.add(template)
         db.session.commit()
         template_id = template.id
+        invitation = Invitation(
+            email="new@clinic.test", expires_at=datetime.now(UTC), nonce="n"
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        invitation_id = invitation.id
     return {
+        "invitation_id": invitation_id,
+        "action": "revoke",
         "entry_id": entry_id,
         "template_id": template_id,
         "lead_id": lead_id,
