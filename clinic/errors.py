@@ -45,7 +45,7 @@ def register(app: Flask) -> None:
         if request.path.startswith("/staff/") and not current_user.is_authenticated:
             from clinic.staff.guard import require_staff
 
-            return require_staff()
+            return require_staff() or http_error(error)
         return http_error(error)
 
     @app.errorhandler(HTTPException)

@@ -94,7 +94,10 @@ def sign_in_code():
     ), status
 
 
+# The forms before sign-in check their own CSRF token, so a page left open too long
+# is answered in place, asking to try again.
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@csrf.exempt
 def invitation(token: str):
     """Accept an invitation: choose a password, then set up two-step sign-in."""
     found = invitations.from_link(token)
@@ -152,6 +155,7 @@ RESET_LIMITED = (
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(reset_rate_limit, methods=["POST"], error_message=RESET_LIMITED)
 @limiter.limit(
     reset_address_rate_limit,
@@ -178,6 +182,7 @@ def password_reset():
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@csrf.exempt
 def password_reset_link(token: str):
     """Choose a new password from a reset link; every session then ends."""
     user = resets.from_link(token)

@@ -93,9 +93,15 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
         return
     db.session.rollback()
     throttle.record_failure(user.email, ANY_NETWORK, now)
-    if accounts.failed(user.email, client, now, user, AuditAction.CODE_FAILED) or (
-        locked_until(user, client)
-    ):
+    if accounts.failed(user.email, client, now, user, AuditAction.CODE_FAILED):
+        raise CodeRefused(lock_message())
+    if throttle.locked_until(user.email, ANY_NETWORK, now):
+        audit.record(
+            AuditAction.SIGN_IN_LOCKED,
+            staff_id=user.id,
+            detail="paused after wrong codes from several networks",
+        )
+        db.session.commit()
         raise CodeRefused(lock_message())
     raise CodeRefused(
         "That code is not right, or was already used. Enter the code your "
