@@ -182,6 +182,7 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["STAFF_REQUIRE_TOTP"] = not app.debug
     _check_lease(app.config)
     _check_reply_hours(app.config)
+    _check_retention(app.config)
     _settle_secret_key(app)
 
 
@@ -190,6 +191,15 @@ def longest_send(config) -> float:
     AUTH, MAIL, RCPT and DATA each wait up to MAIL_TIMEOUT, the message itself up to
     MAIL_DATA_TIMEOUT."""
     return 9 * config["MAIL_TIMEOUT"] + config["MAIL_DATA_TIMEOUT"]
+
+
+def _check_retention(config) -> None:
+    for name in ("LEAD_RETENTION_DAYS", "SPAM_RETENTION_DAYS", "AUDIT_RETENTION_DAYS"):
+        days = config[name]
+        if days is not None and (
+            isinstance(days, bool) or not isinstance(days, int) or days < 1
+        ):
+            raise RuntimeError(f"{name} must be a whole number of days, or None")
 
 
 def _check_reply_hours(config) -> None:

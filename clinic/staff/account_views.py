@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user
-from werkzeug.wrappers import Response
 
 from clinic.extensions import csrf, db, limiter
 from clinic.models import StaffUser

@@ -91,12 +91,14 @@ def set_password(
     user.password_hash = passwords.hash_password(password)
     user.reset_nonce = None  # any reset link still out is void
     end_sessions(user)
-    detail = f"{user.email} password {'reset by email' if how == AuditAction.PASSWORD_RESET else 'changed'}"
+    reset = how == AuditAction.PASSWORD_RESET
+    detail = f"{user.email} password {'reset by email' if reset else 'changed'}"
     audit.record(how, detail=detail, staff_id=by.id if by else user.id)
     notify(
         user,
         "Your password was changed",
-        "The password of your account was changed, and every place it was signed in has been signed out.",
+        "The password of your account was changed, and every place it was signed "
+        "in has been signed out.",
     )
     db.session.commit()
 

@@ -2,15 +2,15 @@
 real HTTP, the password chosen there, and every way the link can be misused."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
 import time_machine
-from datetime import UTC, datetime, timedelta
 
 from clinic.models import AuditEvent, Invitation, StaffUser
 from tests.conftest import all_rows
-from tests.staff.conftest import ADMIN, PASSWORD, create_account, csrf_token, sign_in
+from tests.staff.conftest import ADMIN, PASSWORD, create_account, csrf_token
 from tests.staff.http import Visitor, link_in, subject_of, text_of
 
 NEW = "reception@clinic.test"

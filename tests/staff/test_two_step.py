@@ -12,7 +12,6 @@ from clinic.models import AuditEvent, RecoveryCode
 from tests.conftest import all_rows
 from tests.staff.conftest import (
     ADMIN,
-    PASSWORD,
     STAFF,
     create_account,
     csrf_token,
