@@ -6,10 +6,16 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
+import re
+
+import pyotp
 import pytest
 import time_machine
 
 from clinic import ROOT
+from clinic.extensions import db
+from clinic.models import Invitation
+from clinic.staff import links
 from tests.appointments.conftest import MONDAY, add_practitioner, book, local, offered
 from tests.conftest import PAGE_KINDS, submit
 from tests.staff.conftest import ADMIN, add_lead, create_account, csrf_token, sign_in
@@ -91,6 +97,72 @@ def test_every_staff_page_and_its_error_states_are_valid_html(
     files = []
     for n, text in enumerate(pages.values()):
         files.append(tmp_path / f"staff{n}.html")
+        files[-1].write_text(text)
+    assert_valid(vnu_jar, files)
+
+
+def test_the_account_pages_and_their_error_states_are_valid_html(
+    vnu_jar, make_app, tmp_path
+):
+    app = make_app(STAFF_REQUIRE_TOTP=True)
+    create_account(app, ADMIN, admin=True)
+    add_lead(app, email="patient@example.org")
+    pages = {}
+    visitor = app.test_client()
+    pages["reset"] = visitor.get("/staff/password-reset").text
+    token = csrf_token(pages["reset"])
+    pages["reset-error"] = visitor.post(
+        "/staff/password-reset", data={"csrf_token": token, "email": "nope"}
+    ).text
+    pages["reset-sent"] = visitor.post(
+        "/staff/password-reset", data={"csrf_token": token, "email": ADMIN}
+    ).text
+    pages["dead-link"] = visitor.get("/staff/invitation/no-such-link").text
+    client = app.test_client()
+    sign_in(client, ADMIN)
+    pages["enrol"] = client.get("/staff/two-step").text
+    token = csrf_token(pages["enrol"])
+    pages["enrol-error"] = client.post(
+        "/staff/two-step", data={"csrf_token": token, "code": "12"}
+    ).text
+    secret = re.search(r'id="totp-secret">([^<]+)<', pages["enrol"])[1]
+    code = pyotp.TOTP(secret.replace(" ", "")).now()
+    pages["recovery-codes"] = client.post(
+        "/staff/two-step", data={"csrf_token": token, "code": code}
+    ).text
+    pages["account"] = client.get("/staff/account").text
+    pages["team-invite-error"] = client.post(
+        "/staff/team/invite", data={"csrf_token": token, "email": "x"}
+    ).text
+    client.post(
+        "/staff/team/invite",
+        data={"csrf_token": token, "email": "new@clinic.test", "name": "Jo Baker"},
+    )
+    pages["team"] = client.get("/staff/team").text
+    with app.app_context():
+        invitation = db.session.scalar(db.select(Invitation))
+        pages["invitation"] = client.get(
+            links.invitation_url(invitation).split("5000")[-1]
+        ).text
+    pages["privacy"] = client.post(
+        "/staff/privacy", data={"csrf_token": token, "contact": "patient@example.org"}
+    ).text
+    pages["privacy-error"] = client.post(
+        "/staff/privacy/erase",
+        data={"csrf_token": token, "contact": "patient@example.org"},
+    ).text
+    code_step = app.test_client()
+    sign_in(code_step, ADMIN)
+    pages["code"] = code_step.get("/staff/login/code").text
+    pages["code-error"] = code_step.post(
+        "/staff/login/code",
+        data={"csrf_token": csrf_token(pages["code"]), "code": "000000"},
+    ).text
+    assert "That code is not right" in pages["code-error"]
+    assert "Join the staff" in pages["invitation"]
+    files = []
+    for name, text in pages.items():
+        files.append(tmp_path / f"account-{name}.html")
         files[-1].write_text(text)
     assert_valid(vnu_jar, files)
 

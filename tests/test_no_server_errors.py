@@ -16,6 +16,8 @@ FIELD_NAMES = [
     *("preferred_time", "contact_method", "message", "consent", "website"),
     *("status", "current", "assignee", "body", "confirm", "active", "next"),
     *("q", "source", "received_from", "received_to", "page", "staff", "password"),
+    *("password_confirm", "current_password", "code", "recovery_code", "contact"),
+    *("name", "is_admin", "is_practitioner"),
 ]
 AWKWARD = [
     *("", " ", "y", "n", "0", "1", "-1", "99999999999999999999999", "1e309"),

@@ -114,16 +114,26 @@ def invite():
     return redirect(url_for("staff.team", _anchor="invitations"), 303)
 
 
-@bp.post("/team/invitations/<id:invitation_id>/<any(resend, revoke):action>")
+@bp.post("/team/invitations/<id:invitation_id>/resend")
 @admin_only
-def invitation_action(invitation_id: int, action: str):
-    """Send an invitation's link again (the old one stops working), or revoke it."""
+def resend_invitation(invitation_id: int):
+    """Send an invitation's link again; the old one stops working."""
+    return invitation_action(invitation_id, resend=True)
+
+
+@bp.post("/team/invitations/<id:invitation_id>/revoke")
+@admin_only
+def revoke_invitation(invitation_id: int):
+    return invitation_action(invitation_id, resend=False)
+
+
+def invitation_action(invitation_id: int, resend: bool):
     found = invitations.get_or_404(invitation_id)
     if not ActionForm().validate_on_submit():
         flash("The page had expired: please try again.", "error")
         return redirect(url_for("staff.team", _anchor="invitations"), 303)
     try:
-        if action == "resend":
+        if resend:
             invitations.resend(found)
             kick()
             flash(f"A new invitation link was sent to {found.email}.", "success")

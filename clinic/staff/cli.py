@@ -71,6 +71,7 @@ def list_command() -> None:
             f"{user.email:40} {'admin' if user.is_admin else 'staff':6} "
             f"{'active' if user.active else 'deactivated':12} "
             f"{'practitioner' if user.is_practitioner else '':13}"
+            f"two-step {'on ' if user.two_step else 'off'}  "
             f"last sign-in {last.strftime('%Y-%m-%d %H:%M UTC') if last else 'never'}"
         )
 

@@ -12,6 +12,8 @@ from sqlalchemy import update
 from clinic.appointments import availability, booking
 from clinic.extensions import db
 from clinic.models import Lead, LeadNote, StaffUser
+from clinic.staff import invitations
+from clinic.staff.accounts import find
 from tests.conftest import all_rows
 from tests.staff.conftest import ADMIN, PASSWORD, STAFF, add_lead, create_account
 
@@ -46,6 +48,8 @@ def desk(live_app):
             update(StaffUser).values(is_practitioner=True, display_name="Dr. Owner")
         )
         db.session.commit()
+        # The team page lists an invitation waiting.
+        invitations.invite("new@clinic.test", False, False, "Jo Baker", by=find(ADMIN))
     booked = add_lead(live_app, first_name="Older", email="older@example.com")
     with live_app.app_context():
         lead = db.session.get(Lead, booked)
@@ -126,6 +130,8 @@ STAFF_PAGES = [
     "/staff/calendar?view=day",
     "/staff/availability",
     "/staff/replies",
+    "/staff/account",
+    "/staff/privacy",
 ]
 
 

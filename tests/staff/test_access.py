@@ -40,7 +40,8 @@ ADMIN_ONLY = {
     "staff.delete_reply_template",
     "staff.edit_reply_template",
     "staff.invite",
-    "staff.invitation_action",
+    "staff.resend_invitation",
+    "staff.revoke_invitation",
     "staff.reset_two_step",
     "staff.privacy_requests_page",
     "staff.privacy_export",
@@ -96,7 +97,6 @@ def world(app):
         invitation_id = invitation.id
     return {
         "invitation_id": invitation_id,
-        "action": "revoke",
         "entry_id": entry_id,
         "template_id": template_id,
         "lead_id": lead_id,

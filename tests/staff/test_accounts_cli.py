@@ -141,6 +141,10 @@ def test_create_reads_a_piped_password_and_makes_admins(app):
         ("desk@clinic.test", "eleven char", "at least 12 characters"),
         ("desk@clinic.test", "", "at least 12 characters"),
         ("desk@clinic.test", " " * 20, "only spaces"),
+        # Long enough, but among the most common passwords, in any capitals.
+        ("desk@clinic.test", "QWERTY123456", "one of the most common"),
+        ("desk@clinic.test", "aaaaaaaaaaaaaaaa", "one of the most common"),
+        ("new@clinic.test", "new@clinic.test", "not be your email address"),
         ("not-an-email", PASSWORD, "is not an email address"),
         ("DESK@clinic.test", PASSWORD, "already an account"),
     ],
@@ -161,7 +165,7 @@ def test_list_and_deactivate(app):
     create_account(app, "desk@clinic.test")
     create_account(app, "owner@clinic.test", admin=True)
     listing = staff_command(app, "list").stdout
-    assert re.search(r"desk@clinic.test\s+staff\s+active", listing)
+    assert re.search(r"desk@clinic.test\s+staff\s+active\s+two-step off", listing)
     assert re.search(r"owner@clinic.test\s+admin\s+active", listing)
     result = staff_command(app, "deactivate", "desk@clinic.test")
     assert result.returncode == 0

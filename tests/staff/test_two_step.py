@@ -8,7 +8,7 @@ import pyotp
 import pytest
 import time_machine
 
-from clinic.models import AuditEvent, RecoveryCode
+from clinic.models import AuditEvent, OutboxEmail, RecoveryCode
 from tests.conftest import all_rows
 from tests.staff.conftest import (
     ADMIN,
@@ -84,6 +84,9 @@ def test_a_stolen_password_is_not_enough(app):
     assert answer.status_code == 303 and answer.location == "/staff/login/code"
     # Not signed in: every page sends back to sign in.
     assert thief.get("/staff/leads").location.startswith("/staff/login")
+    # A code sent without the form's token is not even tried.
+    forged = thief.post("/staff/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert forged.status_code == 400 and "session expired" in forged.text
     for code in ("123456", "", "x" * 100, "12345\x00", "٣٣٣٣٣٣"):
         refused = give_code(thief, code)
         assert refused.status_code in (400, 429), code
@@ -196,6 +199,9 @@ def test_an_admin_resets_a_lost_phone_and_nobody_resets_their_own(app):
     assert again.get("/staff/leads").location == "/staff/two-step"
     (event,) = [e for e in all_rows(app, AuditEvent) if e.action == "two_step_reset"]
     assert event.staff_id == admin_id and STAFF in event.detail
+    # The person is told by email (the outbox sends it).
+    told = [e.subject for e in all_rows(app, OutboxEmail) if e.staff_id == staff_id]
+    assert "Two-step sign-in was reset" in told
 
 
 def test_replacing_ones_own_phone_takes_a_recovery_code(app):
