@@ -1,12 +1,11 @@
 """Every page is valid HTML by the Nu Html Checker (vnu.jar, on Java)."""
 
 import os
+import re
 import shutil
 import subprocess
 from datetime import timedelta
 from pathlib import Path
-
-import re
 
 import pyotp
 import pytest
