@@ -4,13 +4,13 @@ the account exists once they choose a password there."""
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from clinic.extensions import db
-from clinic.models import Invitation, StaffUser
+from clinic.models import Invitation, OutboxEmail, StaffUser
 from clinic.outbox.queue import enqueue_staff_email
 from clinic.staff import accounts, audit, links, passwords
-from clinic.vocabulary import AuditAction, EmailKind
+from clinic.vocabulary import AuditAction, EmailKind, EmailStatus
 
 
 def _fresh(invitation: Invitation) -> None:
@@ -74,6 +74,16 @@ def revoke(invitation: Invitation) -> None:
     if not invitation.pending:
         raise accounts.AccountError("That invitation is no longer open.")
     invitation.revoked_at = datetime.now(UTC)
+    # An email not yet sent would only carry a dead link: it need not go.
+    db.session.execute(
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.invitation_id == invitation.id,
+            OutboxEmail.status == EmailStatus.PENDING,
+            OutboxEmail.lease_until.is_(None),
+        )
+        .values(status=EmailStatus.WITHDRAWN)
+    )
     audit.record(AuditAction.INVITE_REVOKED, detail=invitation.email)
     db.session.commit()
 

@@ -41,7 +41,11 @@ def provisioning_uri(user: StaffUser, secret: str) -> str:
 def qr_svg(uri: str) -> Markup:
     """The QR code as inline SVG, drawn here: the secret goes to no other server."""
     svg = segno.make(uri, error="m").svg_inline(
-        scale=5, dark="#000", light="#fff", title="QR code for your authenticator app"
+        scale=5,
+        dark="#000",
+        light="#fff",
+        omitsize=True,  # a viewBox only: the page sets its size
+        title="QR code for your authenticator app",
     )
     # An image with a name (its <title>), for screen readers and axe alike.
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))

@@ -8,7 +8,8 @@ import pyotp
 import pytest
 import time_machine
 
-from clinic.models import AuditEvent, Invitation, StaffUser
+from clinic.models import AuditEvent, Invitation, OutboxEmail, StaffUser
+from clinic.staff import accounts, invitations
 from tests.conftest import all_rows
 from tests.staff.conftest import ADMIN, PASSWORD, create_account, csrf_token
 from tests.staff.http import Visitor, link_in, subject_of, text_of
@@ -161,6 +162,13 @@ def test_sending_again_voids_the_old_link_and_revoking_voids_all(live_site):
     assert visitor.get(new).status == 404
     actions = [e.action for e in all_rows(live_site.app, AuditEvent)]
     assert actions.count("invite") == 2 and "invite_revoked" in actions
+    # Revoked before its email went: the email is not sent at all.
+    with live_site.app.app_context():
+        late = invitations.invite(
+            "later@clinic.test", False, False, None, by=accounts.find(ADMIN)
+        )
+        invitations.revoke(late)
+    assert [e.status for e in all_rows(live_site.app, OutboxEmail)][-1] == "withdrawn"
     # A revoked invitation cannot be sent again.
     answer = admin.post(
         f"/staff/team/invitations/{invitation.id}/resend", {"csrf_token": token}

@@ -225,3 +225,9 @@ def test_replacing_ones_own_phone_takes_a_recovery_code(app):
     assert done.location == "/staff/two-step"
     enrol(client)
     assert client.get("/staff/leads").status_code == 200
+
+
+def test_two_step_is_required_by_default_except_in_development(make_app):
+    assert make_app(STAFF_REQUIRE_TOTP=None).config["STAFF_REQUIRE_TOTP"] is True
+    development = make_app(STAFF_REQUIRE_TOTP=None, DEBUG=True)
+    assert development.config["STAFF_REQUIRE_TOTP"] is False
