@@ -38,14 +38,19 @@ def insert_rows(count: int) -> TextClause:
     )
 
 
+def message_id(kind: EmailKind) -> str:
+    """A new Message-ID on the site's own domain."""
+    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
+    return make_msgid(kind, domain)
+
+
 def enqueue_lead_emails(lead_id: int, kinds: tuple[EmailKind, ...] = KINDS) -> None:
     """Owe the clinic a notification and the patient an acknowledgement (or the
     kinds named), in the caller's transaction."""
-    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     now = datetime.now(UTC)
     params = {}
     for row, kind in enumerate(kinds):
-        values = (lead_id, kind, make_msgid(kind, domain), now, now)
+        values = (lead_id, kind, message_id(kind), now, now)
         params |= {
             f"{column}_{row}": v for column, v in zip(COLUMNS, values, strict=True)
         }
@@ -63,14 +68,13 @@ def enqueue(
 ) -> None:
     """Owe one email in the caller's transaction; `due` holds it back until then (a
     reminder): it is not pending for any sender, however hurried, before that."""
-    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     now = datetime.now(UTC)
     db.session.add(
         OutboxEmail(
             lead_id=lead_id,
             appointment_id=appointment_id,
             kind=kind,
-            message_id=make_msgid(kind, domain),
+            message_id=message_id(kind),
             created_at=now,
             next_attempt_at=due or now,
         )
@@ -86,13 +90,12 @@ def enqueue_staff_email(
 ) -> None:
     """Owe a member of staff an email about their account, in the caller's
     transaction: a link is made when it is sent, so the table never holds one."""
-    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     db.session.add(
         OutboxEmail(
             staff_id=staff_id,
             invitation_id=invitation_id,
             kind=kind,
-            message_id=make_msgid(kind, domain),
+            message_id=message_id(kind),
             subject=subject,
             body=body,
         )

@@ -37,7 +37,7 @@ from clinic.staff.account_forms import (
     ReplaceTwoStepForm,
     ResetRequestForm,
 )
-from clinic.staff.views import bp, open_session, sign_in_rate_limit
+from clinic.staff.views import bp, failed_sign_ins, open_session
 
 DEAD_LINK = 404
 RESET_ANSWER_SECONDS = 0.2
@@ -63,13 +63,7 @@ def pending_user() -> StaffUser | None:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, to answer an expired page in place
-@limiter.limit(
-    sign_in_rate_limit,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 303,
-    error_message="Too many failed sign-ins from your network. Wait a while and "
-    "try again.",
-)
+@failed_sign_ins
 def sign_in_code():
     """The second step: a code from the app, or a recovery code."""
     user = pending_user()

@@ -4,15 +4,13 @@ down loses nothing and the lead shows each reply with its delivery state."""
 
 import re
 from datetime import UTC, datetime, timedelta
-from email.utils import make_msgid
-from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 
 from clinic import identity
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail, ReplyTemplate, StaffUser
+from clinic.outbox.queue import message_id
 from clinic.staff import audit
 from clinic.treatments import catalog
 from clinic.vocabulary import AuditAction, EmailKind
@@ -61,12 +59,11 @@ def send(lead: Lead, author: StaffUser, subject: str, body: str) -> bool:
             and now - earlier.created_at < REPEAT_WINDOW
         ):
             return False
-    domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
     db.session.add(
         OutboxEmail(
             lead=lead,
             kind=EmailKind.REPLY,
-            message_id=make_msgid(EmailKind.REPLY, domain),
+            message_id=message_id(EmailKind.REPLY),
             created_at=now,
             next_attempt_at=now,
             subject=subject,

@@ -40,17 +40,22 @@ def sign_in_rate_limit() -> str:
     return current_app.config["STAFF_SIGN_IN_RATE_LIMIT"]
 
 
-# The form checks its own CSRF token, so an expired page asks to try again in place.
-@bp.route("/login", methods=["GET", "POST"])
-@csrf.exempt
-# Only failures count, per address: staff signing in all day are never held up.
-@limiter.limit(
+# Failed passwords and failed codes, per client address, in one count: only
+# failures count, so staff signing in all day are never held up.
+failed_sign_ins = limiter.shared_limit(
     sign_in_rate_limit,
+    scope="staff-sign-in",
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 303,
     error_message="Too many failed sign-ins from your network. Wait a while and "
     "try again.",
 )
+
+
+# The form checks its own CSRF token, so an expired page asks to try again in place.
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+@failed_sign_ins
 def login():
     """Show the sign-in form; sign a member of staff in and send them on."""
     form = SignInForm()

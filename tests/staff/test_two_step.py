@@ -231,3 +231,21 @@ def test_two_step_is_required_by_default_except_in_development(make_app):
     assert make_app(STAFF_REQUIRE_TOTP=None).config["STAFF_REQUIRE_TOTP"] is True
     development = make_app(STAFF_REQUIRE_TOTP=None, DEBUG=True)
     assert development.config["STAFF_REQUIRE_TOTP"] is False
+
+
+def test_wrong_passwords_and_wrong_codes_share_one_count_per_network(make_app):
+    app = make_app(
+        STAFF_REQUIRE_TOTP=True,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        STAFF_SIGN_IN_RATE_LIMIT="3 per minute",
+    )
+    secret, _ = enrolled(app)
+    client = app.test_client()
+    for _ in range(2):
+        assert sign_in(client, STAFF, "not the password").status_code == 400
+    assert sign_in(client, STAFF).status_code == 303  # a success is not counted
+    assert give_code(client, "000000").status_code == 400
+    refused = give_code(client, pyotp.TOTP(secret).now())
+    assert refused.status_code == 429
+    assert "Too many failed sign-ins from your network" in refused.text
