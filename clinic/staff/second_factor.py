@@ -24,9 +24,9 @@ class CodeRefused(ValueError):
 def start_enrolment(user: StaffUser) -> str:
     """The secret an authenticator app is to take: kept until a first code
     confirms it (a page reloaded shows the same one)."""
-    if user.totp_secret is None or user.two_step:
-        if user.two_step:
-            raise accounts.AccountError("Two-step sign-in is already set up.")
+    if user.two_step:
+        raise accounts.AccountError("Two-step sign-in is already set up.")
+    if user.totp_secret is None:
         user.totp_secret = two_step.new_secret()
         db.session.commit()
     return user.totp_secret
