@@ -161,9 +161,7 @@ def account_notice(email: OutboxEmail) -> Message:
     return Message(
         subject=f"{email.subject} | {clinic.name}",
         recipients=[email.staff.email],
-        body=render_template(
-            "email/staff_account_notice.txt", what=email.body, clinic=clinic
-        ),
+        body=render_template("email/staff_account_notice.txt", what=email.body),
     )
 
 

@@ -84,7 +84,6 @@ def set_password(
     user: StaffUser,
     password: str,
     how: AuditAction = AuditAction.PASSWORD_CHANGED,
-    by: StaffUser | None = None,
 ) -> None:
     """Change a password, sign the account out everywhere and tell its owner."""
     check_password(password, user.email)
@@ -93,7 +92,7 @@ def set_password(
     end_sessions(user)
     reset = how == AuditAction.PASSWORD_RESET
     detail = f"{user.email} password {'reset by email' if reset else 'changed'}"
-    audit.record(how, detail=detail, staff_id=by.id if by else user.id)
+    audit.record(how, detail=detail, staff_id=user.id)
     notify(
         user,
         "Your password was changed",
@@ -201,6 +200,7 @@ def complete_sign_in(
     user: StaffUser, client: str, now: datetime, detail: str = ""
 ) -> None:
     throttle.clear(user.email, client)
+    throttle.clear(user.email, throttle.ANY_NETWORK)
     user.last_sign_in_at = now
     audit.record(AuditAction.SIGN_IN, staff_id=user.id, detail=detail)
     db.session.commit()

@@ -12,10 +12,6 @@ from clinic.models import StaffUser
 from clinic.staff import accounts, audit, throttle, two_step
 from clinic.vocabulary import AuditAction
 
-# The count of wrong codes for an account from every network together: someone
-# holding the password cannot spread guesses over many addresses.
-ANY_NETWORK = "(any network)"
-
 
 class CodeRefused(ValueError):
     """A code that does not let the person in, with the words to say so."""
@@ -59,7 +55,7 @@ def confirm_enrolment(user: StaffUser, code: str) -> list[str]:
 def locked_until(user: StaffUser, client: str) -> datetime | None:
     now = datetime.now(UTC)
     return throttle.locked_until(user.email, client, now) or throttle.locked_until(
-        user.email, ANY_NETWORK, now
+        user.email, throttle.ANY_NETWORK, now
     )
 
 
@@ -71,8 +67,6 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
         raise CodeRefused(lock_message())
     if user.two_step and two_step.use_code(user, user.totp_secret, code):
         accounts.complete_sign_in(user, client, now)
-        throttle.clear(user.email, ANY_NETWORK)
-        db.session.commit()
         return
     if user.two_step and two_step.use_recovery_code(user, code):
         left = two_step.recovery_codes_left(user)
@@ -88,14 +82,12 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
             f"from your authenticator app. {left} of your recovery codes are left.",
         )
         accounts.complete_sign_in(user, client, now, detail="with a recovery code")
-        throttle.clear(user.email, ANY_NETWORK)
-        db.session.commit()
         return
     db.session.rollback()
-    throttle.record_failure(user.email, ANY_NETWORK, now)
+    throttle.record_failure(user.email, throttle.ANY_NETWORK, now)
     if accounts.failed(user.email, client, now, user, AuditAction.CODE_FAILED):
         raise CodeRefused(lock_message())
-    if throttle.locked_until(user.email, ANY_NETWORK, now):
+    if throttle.locked_until(user.email, throttle.ANY_NETWORK, now):
         audit.record(
             AuditAction.SIGN_IN_LOCKED,
             staff_id=user.id,

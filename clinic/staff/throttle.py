@@ -19,6 +19,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from clinic.extensions import db
 from clinic.models import SignInFailure
 
+# The count of wrong sign-in codes for an account from every network together:
+# someone holding the password cannot spread guesses over many addresses.
+ANY_NETWORK = "(any network)"
+
 
 def email_key(email: str, client: str) -> str:
     """Key the count by a digest, so the table holds no typed addresses."""

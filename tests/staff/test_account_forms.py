@@ -4,10 +4,18 @@ nothing, and the person is emailed when an admin resets their second factor."""
 import pytest
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Invitation, StaffUser
+from clinic.models import AuditEvent, Invitation, Lead, StaffUser
 from clinic.staff import accounts, invitations, links
 from tests.conftest import all_rows
-from tests.staff.conftest import ADMIN, PASSWORD, STAFF, create_account, sign_in
+from tests.staff.conftest import (
+    ADMIN,
+    PASSWORD,
+    STAFF,
+    add_lead,
+    create_account,
+    csrf_token,
+    sign_in,
+)
 
 NEW_PASSWORD = "lemon tide orbit canvas"
 
@@ -82,3 +90,52 @@ def test_forms_before_sign_in_without_a_token_change_nothing(app, world):
     assert answer.status_code == 303  # no sign-in under way: back to sign in
     assert state(app) == before
     assert len(all_rows(app, AuditEvent)) == trail
+
+
+def test_changing_ones_password_refuses_bad_input_in_words(app, world):
+    client = app.test_client()
+    assert sign_in(client, STAFF).status_code == 303
+    before = state(app)
+    token = csrf_token(client.get("/staff/account").text)
+    for data, said in (
+        ({"current_password": "wrong one entirely"}, "That is not your current"),
+        ({"current_password": ""}, "Enter your current password."),
+        ({"password_confirm": "something else"}, "The two passwords are not the same"),
+        ({"password": "qwerty123456", "password_confirm": "qwerty123456"}, "common"),
+        ({"password": "short", "password_confirm": "short"}, "at least 12"),
+        ({"password": "x" * 2000, "password_confirm": "x" * 2000}, "too long"),
+        ({"password": "lemon\x00tide orbit"}, ""),
+    ):
+        fields = {
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        } | data
+        answer = client.post("/staff/account/password", data=fields)
+        assert answer.status_code == 400, data
+        assert said in answer.text, data
+    assert state(app) == before  # no password changed, no session ended
+    assert client.get("/staff/leads").status_code == 200
+
+
+def test_a_privacy_request_for_nobody_exports_and_erases_nothing(app, world):
+    kept = add_lead(app, email="kept@example.org")
+    admin = app.test_client()
+    sign_in(admin, ADMIN)
+    token = csrf_token(admin.get("/staff/privacy").text)
+    for path, extra in (
+        ("/staff/privacy/export", {}),
+        ("/staff/privacy/erase", {"confirm": "y"}),
+    ):
+        answer = admin.post(
+            path, data={"csrf_token": token, "contact": "nobody@example.org", **extra}
+        )
+        assert answer.status_code == 303, path
+        assert "No leads match that email or phone" in admin.get(answer.location).text
+    oversized = admin.post(
+        "/staff/privacy/export", data={"csrf_token": token, "contact": "x" * 300}
+    )
+    assert oversized.status_code == 303
+    assert [lead.id for lead in all_rows(app, Lead)] == [kept]
+    assert not [e for e in all_rows(app, AuditEvent) if e.lead_id == kept]
