@@ -47,7 +47,7 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
     files[-1].write_text(submit(client, email="bad", consent=None).text)
     # With a practitioner, at a fixed hour so that the appointment page shows
     # its forms: the form with a day's times, a booking's page (open to change,
-    # then too late), the form refusing a time and offering the nearest.
+    # then too late), the form refusing a time and offering the other free ones.
     add_practitioner(app)
     with time_machine.travel(MONDAY, tick=False) as clock:
         files.append(tmp_path / "form-times.html")
@@ -60,7 +60,7 @@ def test_every_public_page_and_the_form_errors_are_valid_html(
         files.append(tmp_path / "taken.html")
         again = {"treatment": "botox-hyperhidrosis", "email": "b@example.com"}
         files[-1].write_text(book(client, start, **again).text)
-        assert "nearest" in files[-1].read_text().lower()
+        assert "other free times on" in files[-1].read_text().lower()
         # Within the change cutoff the page has no forms, only a phone number.
         clock.move_to(local(start) - timedelta(hours=1))
         files.append(tmp_path / "appointment-too-late.html")

@@ -323,19 +323,18 @@ def check_offered(
 
 
 def nearest(
-    start: datetime, treatment: str | None, count: int = 6, ignore: int | None = None
+    start: datetime, treatment: str | None, ignore: int | None = None
 ) -> list[Slot]:
-    """Free times closest to the one asked for: that day first, then the days
-    after, within two weeks."""
-    found: list[Slot] = []
-    day = start.date()
+    """After a time was taken: the free times left on that day, or those of the
+    next day that has any (within two weeks). One day, so that the picker shows
+    one day and posts it with the time chosen."""
     for offset in range(15):
-        found += day_slots(day + timedelta(days=offset), treatment, ignore=ignore)
-        if len(found) >= count and offset:
-            break
-    target = start.astimezone(UTC)
-    found.sort(key=lambda s: abs(s.start.astimezone(UTC) - target))
-    return sorted(found[:count], key=lambda s: s.start.astimezone(UTC))
+        found = day_slots(
+            start.date() + timedelta(days=offset), treatment, ignore=ignore
+        )
+        if found:
+            return found
+    return []
 
 
 def by_part_of_day(slots: list[Slot]) -> list[tuple[str, str, list[Slot]]]:
@@ -345,14 +344,6 @@ def by_part_of_day(slots: list[Slot]) -> list[tuple[str, str, list[Slot]]]:
         for key, label in PARTS_OF_DAY
         if any(s.part_of_day == key for s in slots)
     ]
-
-
-def by_day(slots: list[Slot]) -> list[tuple[str, str, list[Slot]]]:
-    """Slots grouped by day, for times offered across several days."""
-    days: dict[date, list[Slot]] = {}
-    for slot in slots:
-        days.setdefault(slot.start.date(), []).append(slot)
-    return [(f"{d:%Y-%m-%d}", f"{d:%A, %B %-d}", group) for d, group in days.items()]
 
 
 def first_free_day(treatment: str | None, within: int = 21) -> date | None:

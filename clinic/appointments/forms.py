@@ -11,4 +11,7 @@ class CancelForm(SiteForm):
 
 
 class RescheduleForm(SiteForm):
+    """The day shown and a time on it: a time on another day is refused."""
+
+    date = StringField("Day", filters=[mark_controls, strip])
     appointment_start = StringField(filters=[mark_controls, strip])

@@ -17,7 +17,7 @@ from flask import (
 from clinic.appointments import availability, booking, calendar, links
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
-from clinic.booking.picker import read_day, times_for
+from clinic.booking.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
 from clinic.extensions import db, reads_only
 from clinic.outbox.background import kick
@@ -51,6 +51,7 @@ def page(
     picker = None
     if changeable:
         picker = times_for(day, treatment, alternatives, ignore=appointment.id)
+        day = picker["day"] or day
     first, last = availability.bookable_range()
     html = render_template(
         "appointments/show.html",
@@ -122,10 +123,15 @@ def cancel(token: str):
 def reschedule(token: str):
     appointment = found(token)
     form = RescheduleForm()
+    day = read_day(form.date.data)
+    if request.form.get("show_times"):
+        # "Show free times" without JavaScript: the same page for the day chosen.
+        return redirect(url_for("appointments.show", token=token, date=day), 303)
     if not form.validate_on_submit():
         return page(appointment, 400, error="Your page had expired. Please try again.")
     try:
         start = availability.parse_local(form.appointment_start.data)
+        check_day(start, day)
         moved = booking.reschedule(appointment, start, by_patient=True)
         db.session.commit()
     except (booking.Unchangeable, booking.TooLate) as refusal:
@@ -133,7 +139,7 @@ def reschedule(token: str):
         return page(appointment, 409, error=str(refusal))
     except NotBookable as refusal:
         db.session.rollback()
-        return page(appointment, 400, error=str(refusal))
+        return page(appointment, 400, error=str(refusal), day=day)
     except booking.TimeTaken as taken:
         db.session.rollback()
         return page(

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, request
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,6 +21,7 @@ from clinic import identity
 from clinic.appointments import availability
 from clinic.appointments.availability import NotBookable
 from clinic.booking import tokens
+from clinic.booking.picker import check_day, read_day
 from clinic.forms import SiteForm
 from clinic.identity import DAYS
 from clinic.treatments import catalog
@@ -191,9 +192,19 @@ class ConsultationForm(SiteForm):
         self.token: tokens.FormToken | None = None
         self.start: datetime | None = None  # the time chosen, once valid
 
+    def shown_days(self) -> set[date]:
+        """The days the page showed beside the time chosen: its day field, and
+        `date` (what the other pickers post) when a client sends it too."""
+        posted = [
+            self.preferred_date.raw_data[0] if self.preferred_date.raw_data else None
+        ]
+        posted.append(request.form.get("date"))
+        return {day for day in map(read_day, posted) if day is not None}
+
     def validate(self, extra_validators=None) -> bool:
         # A chosen time names the day and the part of it: a patient who picks one
-        # is not asked for either again.
+        # is not asked for either again (unless it is not on the day shown, which
+        # validate_appointment_start refuses, keeping the day the patient sees).
         value = self.appointment_start.data
         if value:
             try:
@@ -201,8 +212,9 @@ class ConsultationForm(SiteForm):
             except NotBookable:
                 pass  # validate_appointment_start says what is wrong
             else:
-                self.preferred_date.data = moment.date().isoformat()
-                self.preferred_time.data = availability.part_of_day(moment.time())
+                if self.shown_days() <= {moment.date()}:
+                    self.preferred_date.data = moment.date().isoformat()
+                    self.preferred_time.data = availability.part_of_day(moment.time())
         return super().validate(extra_validators)
 
     def validate_appointment_start(self, field):
@@ -212,6 +224,8 @@ class ConsultationForm(SiteForm):
             raise ValidationError("Choose one of the times listed.")
         try:
             moment = availability.parse_local(field.data)
+            for day in self.shown_days():
+                check_day(moment, day)
             availability.check_offered(moment, self.treatment.data or None)
         except NotBookable as refusal:
             raise ValidationError(str(refusal)) from None

@@ -1,7 +1,13 @@
-"""What the form's time picker shows for a day."""
+"""What a time picker shows for a day, and the rule that keeps a booking on it.
+
+Three forms book or move a time: the patient's request, the patient's move and the
+staff booking. Each posts the day its picker showed beside the time chosen, and a
+time on any other day is refused, so a page whose times are stale (the day changed,
+the times not yet reloaded) cannot book the wrong day.
+"""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 
@@ -21,11 +27,14 @@ def times_for(
     notice: bool = True,
 ) -> dict:
     """What the time picker shows: that day's free times grouped by part of day
-    (or, after a time was taken, the nearest ones), and which one is chosen;
-    `ignore` leaves out the appointment being moved, `notice=False` is for staff.
+    (after a time was taken, `alternatives`: the free times of one day, which is
+    then the day shown), and which one is chosen; `ignore` leaves out the
+    appointment being moved, `notice=False` is for staff.
 
     With the database away the form still shows, offering the call back: a
     patient can still ask, and the page says why there are no times."""
+    if alternatives:
+        day = alternatives[0].start.date()
     try:
         slots = (
             alternatives
@@ -46,11 +55,7 @@ def times_for(
         unavailable = False
     return {
         "day": day,
-        "parts": (
-            availability.by_day(slots)
-            if alternatives is not None
-            else availability.by_part_of_day(slots)
-        ),
+        "parts": availability.by_part_of_day(slots),
         "chosen": chosen if any(s.value == chosen for s in slots) else None,
         "minutes": availability.minutes_for(treatment),
         "any_practitioner": anyone,
@@ -79,3 +84,14 @@ def read_day(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def check_day(start: datetime, shown: date | None) -> None:
+    """Refuse a time that is not on the day the picker showed (or no day at all)."""
+    if shown is None:
+        raise availability.NotBookable("Choose a day, then one of its free times.")
+    if start.date() != shown:
+        raise availability.NotBookable(
+            f"That time is not on {shown:%A, %B %-d}, the day shown. "
+            "Please choose one of that day's free times."
+        )

@@ -120,6 +120,9 @@ def form_page(
     if form.start is not None:
         day = form.start.date()
     treatment = form.treatment.data if catalog.get(form.treatment.data) else None
+    times = times_for(day, treatment, alternatives, form.appointment_start.data)
+    if alternatives:
+        form.preferred_date.data = times["day"]  # the day field names the day offered
     page = render_template(
         "booking/consultation.html",
         form=form,
@@ -127,7 +130,7 @@ def form_page(
         last_date=last,
         unavailable=unavailable,
         taken=alternatives is not None,
-        times=times_for(day, treatment, alternatives, form.appointment_start.data),
+        times=times,
     )
     headers = {"Cache-Control": "no-store"}
     if unavailable:

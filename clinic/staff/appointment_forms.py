@@ -29,8 +29,10 @@ def optional_line(label: str, max_length: int, too_long: str) -> StringField:
 
 
 class BookForm(SiteForm):
-    """A time from the picker, and who (any free practitioner unless chosen)."""
+    """The day shown, a time on it, and who (any free practitioner unless
+    chosen); a time on another day is refused where it is booked."""
 
+    date = StringField("Day", filters=[mark_controls, strip])
     appointment_start = StringField("Time", filters=[mark_controls, strip])
     practitioner = SelectField("Practitioner", coerce=str, validate_choice=False)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from clinic.appointments import availability, booking, calendar
 from clinic.appointments.availability import NotBookable
-from clinic.booking.picker import read_day
+from clinic.booking.picker import check_day, read_day
 from clinic.extensions import db, reads_only
 from clinic.models import Appointment, Lead, StaffUser
 from clinic.outbox.background import kick
@@ -44,6 +44,12 @@ def book_time(lead_id: int):
         # Released first, or a spam address would be sent a confirmation.
         return refused(lead, "Release this lead from spam before booking it.", 409)
     form = book_form()
+    day = read_day(form.date.data)
+    if request.form.get("show_times"):
+        # "Show free times" without JavaScript: the lead page for the day chosen.
+        return redirect(
+            url_for("staff.lead", lead_id=lead.id, date=day) + "#appointment", 303
+        )
     if not form.validate_on_submit():
         message = next(iter(form.errors.values()))[0]
         return refused(lead, message, 400, form=form)
@@ -51,6 +57,7 @@ def book_time(lead_id: int):
     standing = lead.appointment
     try:
         start = availability.parse_local(form.appointment_start.data)
+        check_day(start, day)
         if standing is not None:
             moved = booking.reschedule(
                 standing, start, by_patient=False, practitioner_id=chosen

@@ -41,7 +41,8 @@ def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
     and a picker of free times (no minimum notice: staff book callers in)."""
     standing = lead.appointment
     first, last = availability.bookable_range()
-    day = read_day(request.args.get("date"))
+    # The day asked for, or (a refused booking) the day its form showed.
+    day = read_day(request.args.get("date") or request.form.get("date"))
     if day is None:
         if standing is not None:
             day = standing.starts_at.astimezone(availability.zone()).date()
@@ -52,7 +53,7 @@ def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
     return {
         "appointment": standing,
         "picker": picker,
-        "picker_day": day,
+        "picker_day": picker["day"] or day,
         "first_date": first,
         "last_date": last,
         "book_form": form or book_form(blank=True),

@@ -77,7 +77,19 @@
       : "No free times on that day. Choose another day, or ask us to call you.";
   }
 
+  // The old day's times go dead the moment the day changes, before the new day's
+  // arrive: a time can never be chosen under a day it is not on.
+  function disableStale() {
+    list.querySelectorAll('input[name="appointment_start"]').forEach(function (input) {
+      if (input.value.slice(0, 10) !== day.value) {
+        input.checked = false;
+        input.disabled = true;
+      }
+    });
+  }
+
   function load() {
+    disableStale();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day.value)) return;
     var query = currentQuery();
     // The day shown already (a second change event, or the server's own render):

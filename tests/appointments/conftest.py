@@ -61,8 +61,10 @@ def times(client, day: str, treatment: str | None = None) -> list[str]:
 
 
 def book(client, start: str, tokens=None, **overrides):
-    """Send the form with a chosen time, as the radio button would."""
+    """Send the form with a chosen time, as the radio button would: on the day
+    the day field shows."""
     tokens = tokens if tokens is not None else open_form(client)
+    overrides.setdefault("preferred_date", start[:10] or None)
     data = {**tokens, **valid_form(appointment_start=start, **overrides)}
     return client.post("/consultation", data=data)
 

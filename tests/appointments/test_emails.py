@@ -156,7 +156,11 @@ def test_a_move_sends_the_update_and_moves_the_reminder(setup, clock):
     token = csrf_token(client.get(page).text)
     moved = client.post(
         page + "/reschedule",
-        data={"csrf_token": token, "appointment_start": "2027-03-16T11:00"},  # PDT
+        data={
+            "csrf_token": token,
+            "date": "2027-03-16",
+            "appointment_start": "2027-03-16T11:00",  # PDT
+        },
     )
     assert moved.status_code == 303
     send_all(app)

@@ -117,10 +117,16 @@ def cancel(client, page_url):
     return client.post(page_url + "/cancel", data={"csrf_token": token(client)})
 
 
-def reschedule(client, page_url, start):
+def reschedule(client, page_url, start, day=None):
+    """Move as the page's form does: the day shown (the time's, unless given) and
+    the time."""
     return client.post(
         page_url + "/reschedule",
-        data={"csrf_token": token(client), "appointment_start": start},
+        data={
+            "csrf_token": token(client),
+            "date": day or start[:10],
+            "appointment_start": start,
+        },
     )
 
 

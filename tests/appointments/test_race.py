@@ -81,6 +81,7 @@ class Patient:
             email=f"patient{self.number}@example.com",
             first_name=f"Patient{self.number}",
             treatment="botox-hyperhidrosis",
+            preferred_date=start[:10],
             appointment_start=start,
         )
         body = urllib.parse.urlencode({**self.tokens, **form}).encode()

@@ -67,6 +67,9 @@ def sign_in_again(client) -> None:
 
 
 def post(client, path, follow_redirects=False, **data):
+    """Post with the page's token; a time goes with the day its picker shows."""
+    if data.get("appointment_start") and "date" not in data:
+        data["date"] = data["appointment_start"][:10]
     token = csrf_token(client.get("/staff/calendar").text)
     return client.post(
         path, data={"csrf_token": token, **data}, follow_redirects=follow_redirects

@@ -105,7 +105,7 @@ def test_the_patient_moves_then_cancels_from_their_page(
     assert results.violations_count == 0, results.generate_report()
     page.locator("#appointment_start").get_by_text("2:00 pm", exact=True).click()
     page.get_by_role("button", name="Move my consultation").click()
-    expect(page.get_by_role("status")).to_contain_text("has moved")
+    expect(page.locator(".notice")).to_contain_text("has moved")
     expect(page.locator("body")).to_contain_text("2:00 pm")
     page.get_by_role("button", name="Cancel my consultation").click()
     expect(page.locator("h1")).to_have_text("Your consultation is cancelled")
