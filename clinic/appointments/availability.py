@@ -99,13 +99,22 @@ def minutes_for(treatment: str | None) -> int:
 
 
 def parse_local(value: str) -> datetime:
-    """Read `YYYY-MM-DDTHH:MM` as the clinic's wall clock."""
+    """Read `YYYY-MM-DDTHH:MM` as the clinic's wall clock, refusing a day outside
+    the bookable range before anything converts it (the last minutes of year 9999
+    in California are past the end of time in UTC)."""
     try:
         naive = datetime.strptime(value or "", "%Y-%m-%dT%H:%M")
     except ValueError:
         raise NotBookable(
             "Choose one of the times listed, or ask us to call you."
         ) from None
+    first, last = bookable_range()
+    if naive.date() < first:
+        raise NotBookable("That time has passed. Please choose another.")
+    if naive.date() > last:
+        raise NotBookable(
+            f"We book up to {last:%B %-d, %Y}. Please choose an earlier day."
+        )
     return naive.replace(tzinfo=zone())
 
 
