@@ -34,6 +34,10 @@ def utcnow() -> datetime:
 # The statuses of the work still to do (clinic.staff.leads.OPEN), for the index.
 OPEN_SQL = "status IN ('new', 'contacted', 'no_show')"
 
+# An id names one patient, one email, one event forever: SQLite would otherwise
+# hand a deleted newest row's id to the next one (PostgreSQL's sequences never do).
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
 
 class Lead(db.Model):
     """A consultation request, kept from the moment it is submitted."""
@@ -54,6 +58,7 @@ class Lead(db.Model):
             postgresql_where=text(OPEN_SQL),
             sqlite_where=text(OPEN_SQL),
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,7 +143,7 @@ class OutboxEmail(db.Model):
 
     __tablename__ = "outbox_emails"
     # Senders take the oldest pending email: read in order, not sorted each time.
-    __table_args__ = (Index("ix_outbox_emails_status_id", "status", "id"),)
+    __table_args__ = (Index("ix_outbox_emails_status_id", "status", "id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(
@@ -308,6 +313,7 @@ class LeadNote(db.Model):
     """A note on a lead: added, never edited or removed (except with the lead)."""
 
     __tablename__ = "lead_notes"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(
@@ -326,6 +332,7 @@ class AuditEvent(db.Model):
     plain number, so the trail outlives a lead deleted on request."""
 
     __tablename__ = "audit_events"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -366,6 +373,7 @@ class Appointment(db.Model):
     __tablename__ = "appointments"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ck_appointments_length"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
