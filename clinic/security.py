@@ -34,6 +34,10 @@ HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 HSTS = "max-age=63072000; includeSubDomains"
+# A URL whose path holds a secret (a patient's appointment, an invitation, a reset
+# link, a calendar feed) is a key: the browser must not hand it on to the next page,
+# ours or anyone's, in a Referer header.
+BEARER_ARGS = {"token", "key"}
 
 
 def register(app: Flask) -> None:
@@ -41,6 +45,8 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
+        if BEARER_ARGS & (request.view_args or {}).keys():
+            response.headers["Referrer-Policy"] = "no-referrer"
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         # Only what says otherwise (public pages, static files) may be kept by a

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import HTTPException
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 SALT = "consultation-form"
@@ -56,6 +57,23 @@ def read(value: str) -> FormToken | None:
         return None
 
 
+# The pages a patient can arrive from that say something about what brought them.
+# Anything else (a patient's appointment link, a staff page, a reset link) is never
+# recorded: its path may be a secret, and staff and exports would see it.
+SOURCE_BLUEPRINTS = {"pages", "blog", "treatments"}
+
+
+def public_page(path: str | None) -> bool:
+    """True for the path of one of our public reading pages."""
+    if not path or not path.startswith("/") or path.startswith("//"):
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind("").match(path, method="GET")
+    except HTTPException:
+        return False
+    return endpoint.partition(".")[0] in SOURCE_BLUEPRINTS
+
+
 def attribution() -> tuple[str | None, dict[str, str]]:
     """Work out which page of ours sent the visitor, and any UTM tags they carried."""
     referrer = urlsplit(request.referrer or "")
@@ -64,7 +82,7 @@ def attribution() -> tuple[str | None, dict[str, str]]:
         or referrer.netloc == urlsplit(current_app.config["SITE_URL"]).netloc
     )
     source = request.args.get("from") or (referrer.path if ours else None)
-    if source and not (source.startswith("/") and not source.startswith("//")):
+    if not public_page(source):
         source = None
     tags = dict(parse_qsl(referrer.query)) if ours else {}
     tags.update(request.args)

@@ -19,8 +19,9 @@ BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet's import may start a cell inside our value: after any
-# separator it can be told to use, or a line break, with spaces it may trim.
-INNER_FORMULA = re.compile(r"([,;\t| \r\n]\s*)([=+\-@])")
+# separator it can be told to use (LibreOffice offers ":" too), or a line break,
+# with spaces it may trim.
+INNER_FORMULA = re.compile(r"([,;:\t| \r\n]\s*)([=+\-@])")
 
 COLUMNS = [
     "Lead",

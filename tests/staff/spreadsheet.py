@@ -6,7 +6,7 @@ import itertools
 
 from openpyxl import Workbook, load_workbook
 
-SEPARATOR_CHOICES = [",", ";", "\t", " ", "|", ",;\t |"]
+SEPARATOR_CHOICES = [",", ";", "\t", " ", "|", ":", ",;\t |:"]
 IMPORT_OPTIONS = [
     {"separators": seps, "quotes": quotes, "trim": trim}
     for seps, quotes, trim in itertools.product(

@@ -93,6 +93,8 @@ HIDDEN_FORMULAS = [
     "Ana,@SUM(A1:A2)",
     "Ana =1+1",
     "Ana|-2+3",
+    "Ana:=1+1",
+    "10:30: +1+cmd|' /C calc'!A0",
     "Ana\t=1+1",
     "line one\n=1+1",
     "line one\r\n  @SUM(A1)",
