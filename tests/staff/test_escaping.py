@@ -32,9 +32,12 @@ def assert_inert(page: str, payload: str) -> None:
         assert payload not in page
     tags = [e.tag.rpartition("}")[2] for e in document.iter() if isinstance(e.tag, str)]
     assert "img" not in tags  # staff pages have none
-    # The one script is our own file, in the head; none anywhere a payload lands.
+    # The scripts are our own files, in the head; none anywhere a payload lands.
     scripts = [e for e in document.iter("script")]
-    assert [s.get("src", "").split("?")[0] for s in scripts] == ["/static/js/staff.js"]
+    assert [s.get("src", "").split("?")[0] for s in scripts] == [
+        "/static/js/staff.js",
+        "/static/js/picker.js",
+    ]
     assert all(not (s.text or "").strip() for s in scripts)
     for element in document.iter():
         assert not [name for name in element.keys() if name.startswith("on")]
