@@ -159,6 +159,6 @@ class PatientSearchForm(SiteForm):
 
 class EraseForm(PatientSearchForm):
     confirm = BooleanField(
-        "I confirm the patient asked for all their data to be erased",
+        "I confirm the patient asked for the ticked requests to be erased",
         validators=[DataRequired("Tick the box to confirm the erasure.")],
     )

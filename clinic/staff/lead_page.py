@@ -105,6 +105,7 @@ def render_lead(lead: Lead, status: int = 200, **forms) -> tuple[str, int]:
         ),
         "same_patient": leads.same_patient(lead),
         "same_patient_all": leads.same_patient(lead, with_spam=True),
+        "same_phone": leads.same_phone(lead),
         "treatment": catalog.get(lead.treatment),
         **appointment_context(lead, forms.get("alternatives"), forms.get("book_form")),
     }

@@ -94,7 +94,7 @@ def lead_list():
         leads=found,
         counts=filters.status_counts(),
         view_counts=filters.view_counts(),
-        repeats=leads.asked_before(found.items),
+        repeats=leads.first_leads(found.items),
         VIEWS=VIEWS,
         now=datetime.now(UTC),
         overdue_before=leads.overdue_before(),

@@ -61,8 +61,6 @@ def local_day_start(day: date) -> datetime:
 # missed their appointment (the same list as models.OPEN_SQL, the queue's index).
 OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
 QUEUES = ("todo", "mine", "unassigned")
-# How many steps apart two leads of one patient may be (email, then phone, ...).
-LINK_ROUNDS = 4
 
 
 def overdue_before(now: datetime | None = None) -> datetime | None:
@@ -264,101 +262,56 @@ def still_stored(lead_ids: set[int]) -> set[int]:
     return set(db.session.scalars(select(Lead.id).where(Lead.id.in_(lead_ids))))
 
 
+# One patient is one email address, in any capitals (stored in the ASCII form every
+# server accepts). A phone number is never verified, is shared by families and
+# offices, and is mistyped (the form's own example number is typed by many): a
+# shared phone alone is a hint for staff to weigh, never a link the software follows.
+
+
 def same_patient(lead: Lead, with_spam: bool = False) -> list[Lead]:
-    """The patient's other leads, oldest first, spam left out: any lead sharing an
-    email (in any capitals) or a phone number (stored normalised, E.164) with this
-    one, or with one of those, and so on (a new phone, then a new email)."""
-    emails, phones = {lead.email.lower()}, {lead.phone}
-    found: dict[int, Lead] = {}
+    """The patient's other leads (the same email), oldest first, spam left out."""
     not_spam = [] if with_spam else [Lead.status != LeadStatus.SPAM]
-    for _ in range(LINK_ROUNDS):
-        rows = db.session.scalars(
-            select(Lead).where(
-                *not_spam,
-                or_(func.lower(Lead.email).in_(emails), Lead.phone.in_(phones)),
-            )
-        )
-        more = {row.id: row for row in rows}
-        if more.keys() == found.keys():
-            break
-        found = more
-        emails |= {row.email.lower() for row in found.values()}
-        phones |= {row.phone for row in found.values()}
-    others = [row for row in found.values() if row.id != lead.id]
-    return sorted(others, key=lambda row: (row.created_at, row.id))
-
-
-def asked_before(found: list[Lead]) -> dict[int, int]:
-    """For each of these leads (a page of the list) whose email or phone an earlier
-    lead already had, that earlier lead's id: one indexed query for the page, not a
-    pass over every lead."""
-    if not found:
-        return {}
-    emails = {lead.email.lower() for lead in found}
-    phones = {lead.phone for lead in found}
-    rows = db.session.execute(
-        select(Lead.created_at, Lead.id, func.lower(Lead.email), Lead.phone)
+    return db.session.scalars(
+        select(Lead)
         .where(
-            Lead.status != LeadStatus.SPAM,
-            or_(func.lower(Lead.email).in_(emails), Lead.phone.in_(phones)),
+            *not_spam,
+            func.lower(Lead.email) == lead.email.lower(),
+            Lead.id != lead.id,
         )
         .order_by(Lead.created_at, Lead.id)
     ).all()
-    earlier = {}
-    for lead in found:
-        mine = (lead.created_at, lead.id)
-        first = next(
-            (
-                row[1]
-                for row in rows
-                if (row[0], row[1]) < mine
-                and (row[2] == lead.email.lower() or row[3] == lead.phone)
-            ),
-            None,
+
+
+def same_phone(lead: Lead) -> list[Lead]:
+    """Leads with this lead's phone but another email, oldest first, spam left out:
+    perhaps the same patient, perhaps someone else."""
+    return db.session.scalars(
+        select(Lead)
+        .where(
+            Lead.status != LeadStatus.SPAM,
+            Lead.phone == lead.phone,
+            func.lower(Lead.email) != lead.email.lower(),
         )
-        if first is not None:
-            earlier[lead.id] = first
-    return earlier
+        .order_by(Lead.created_at, Lead.id)
+    ).all()
 
 
 def first_leads(found: list[Lead]) -> dict[int, int]:
-    """For each of these leads that repeats an earlier one of the same patient (by
-    email or phone, as same_patient links them), the id of that patient's first
-    lead."""
+    """For each of these leads that repeats an earlier one of the same patient (the
+    same email), the id of that patient's first lead."""
     if not found:
         return {}
-    parent: dict[int, int] = {}
-
-    def root(lead_id: int) -> int:
-        while parent[lead_id] != lead_id:
-            parent[lead_id] = parent[parent[lead_id]]
-            lead_id = parent[lead_id]
-        return lead_id
-
-    by_email: dict[str, int] = {}
-    by_phone: dict[str, int] = {}
-    # Oldest first, so that each group's root is its first lead.
+    emails = {lead.email.lower() for lead in found}
     rows = db.session.execute(
-        select(Lead.id, func.lower(Lead.email), Lead.phone)
-        .where(Lead.status != LeadStatus.SPAM)
-        .order_by(Lead.created_at, Lead.id)
+        select(Lead.id, func.lower(Lead.email))
+        .where(Lead.status != LeadStatus.SPAM, func.lower(Lead.email).in_(emails))
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
     )
-    order: dict[int, int] = {}
-    for lead_id, email, phone in rows:
-        order[lead_id] = len(order)
-        parent[lead_id] = lead_id
-        for seen, key in ((by_email, email), (by_phone, phone)):
-            if key in seen:
-                a, b = root(seen[key]), root(lead_id)
-                if a != b:
-                    keep, drop = (a, b) if order[a] < order[b] else (b, a)
-                    parent[drop] = keep
-            else:
-                seen[key] = lead_id
+    first = {email: lead_id for lead_id, email in rows}  # newest first: oldest wins
     return {
-        lead.id: root(lead.id)
+        lead.id: first[lead.email.lower()]
         for lead in found
-        if lead.id in parent and root(lead.id) != lead.id
+        if first.get(lead.email.lower(), lead.id) != lead.id
     }
 
 

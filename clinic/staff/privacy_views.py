@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from clinic.extensions import db
 from clinic.staff import audit, privacy_requests, workflow
@@ -28,17 +28,23 @@ def privacy_requests_page():
         form=form,
         found=found,
         erase_form=EraseForm(formdata=None, contact=form.contact.data),
+        ticked=None,
     ), status
+
+
+def ticked(contact: str | None) -> list:
+    """The leads the admin ticked, among those the contact finds."""
+    return privacy_requests.chosen(contact or "", request.form.getlist("lead"))
 
 
 @bp.post("/privacy/export")
 @admin_only
 def privacy_export():
-    """Download the patient's data as JSON, for an access request."""
+    """Download the ticked leads' data as JSON, for an access request."""
     form = PatientSearchForm()
-    found = privacy_requests.find(form.contact.data) if form.validate() else []
+    found = ticked(form.contact.data) if form.validate() else []
     if not found:
-        flash("No leads match that email or phone: search again.", "error")
+        flash(NONE_TICKED, "error")
         return redirect(url_for("staff.privacy_requests_page"), 303)
     for lead in found:
         audit.record(AuditAction.PRIVACY_EXPORT, lead.id, "for an access request")
@@ -56,19 +62,27 @@ def privacy_export():
 @bp.post("/privacy/erase")
 @admin_only
 def privacy_erase():
-    """Erase every lead of the patient, for a deletion request."""
+    """Erase the ticked leads, for a deletion request."""
     form = EraseForm()
     if not form.validate_on_submit():
-        found = privacy_requests.find(form.contact.data) if form.contact.data else None
+        contact = form.contact.data
+        matches = privacy_requests.find(contact) if contact else None
         search = PatientSearchForm(formdata=None, contact=form.contact.data)
         return render_template(
-            "staff/privacy_requests.html", form=search, found=found, erase_form=form
+            "staff/privacy_requests.html",
+            form=search,
+            found=matches,
+            erase_form=form,
+            ticked=set(request.form.getlist("lead")),
         ), 400
-    found = privacy_requests.find(form.contact.data)
+    found = ticked(form.contact.data)
     if not found:
-        flash("No leads match that email or phone: nothing was erased.", "error")
+        flash(NONE_TICKED + " Nothing was erased.", "error")
         return redirect(url_for("staff.privacy_requests_page"), 303)
     ids = ", ".join(f"#{lead_id}" for lead_id in sorted(lead.id for lead in found))
     workflow.delete(found[0], found[1:], why="erased on the patient's request")
     flash(f"Erased the patient's leads {ids} and all their personal data.", "success")
     return redirect(url_for("staff.privacy_requests_page"), 303)
+
+
+NONE_TICKED = "No request was ticked for that email or phone: search again."

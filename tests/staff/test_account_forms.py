@@ -132,7 +132,8 @@ def test_a_privacy_request_for_nobody_exports_and_erases_nothing(app, world):
             path, data={"csrf_token": token, "contact": "nobody@example.org", **extra}
         )
         assert answer.status_code == 303, path
-        assert "No leads match that email or phone" in admin.get(answer.location).text
+        said = admin.get(answer.location).text
+        assert "No request was ticked for that email or phone" in said
     oversized = admin.post(
         "/staff/privacy/export", data={"csrf_token": token, "contact": "x" * 300}
     )

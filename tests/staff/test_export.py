@@ -192,7 +192,7 @@ def test_export_adds_first_contact_appointment_notes_and_duplicate_of(
     rows = {int(r["Lead"]): r for r in rows_of(download(staff_client, "?view=all"))}
     assert rows[first]["Duplicate of"] == ""
     assert rows[again]["Duplicate of"] == str(first)  # same email, any capitals
-    # The same phone as the second, so the same patient: their first lead.
-    assert rows[by_phone]["Duplicate of"] == str(first)
+    # The same phone alone is not the same patient (a family shares a number).
+    assert rows[by_phone]["Duplicate of"] == ""
     assert rows[first]["Notes"].endswith("desk@clinic.test: '=Called, left a message")
     assert rows[first]["First contact"] == "" and rows[first]["Appointment"] == ""

@@ -209,14 +209,17 @@ def test_a_patient_who_asks_again_is_linked_to_their_earlier_leads(make_app):
         if "Asked before"
         in page.split(f'href="/staff/leads/{lead_id}"')[1].split("</tr>")[0]
     ]
-    assert marked == [by_email, by_phone]
+    # An email is the patient; a phone shared with another email only hints.
+    assert marked == [by_email]
+    second = client.get(f"/staff/leads/{by_email}").text
+    section = second.split('class="asked-before"')[1].split("</section>")[0]
+    assert "Asked before" in section and "1 other lead" in section
+    assert f"#{first} Ana" in section and "Bot García" not in section
+    assert "(another phone: +17145550123)" in section
     later = client.get(f"/staff/leads/{by_phone}").text
-    section = later.split('class="asked-before"')[1].split("</section>")[0]
-    # The phone links it to the second lead, whose email links it to the first.
-    assert "Asked before" in section and "2 other leads" in section
-    assert f"#{first} Ana" in section and f"#{by_email} Ana" in section
-    assert "(same phone)" in section and "Bot García" not in section
-    assert "(linked through another of these leads)" in section
+    assert 'class="asked-before"' not in later and "Merge into" not in later
+    hint = later.split('class="same-phone"')[1].split("</section>")[0]
+    assert f"#{by_email} Ana" in hint and f"#{first}" not in hint
     earliest = client.get(f"/staff/leads/{first}").text
     assert "Asked again later" in earliest
     assert 'class="asked-before"' not in client.get(f"/staff/leads/{stranger}").text
@@ -277,3 +280,20 @@ def test_every_staff_page_counts_the_new_leads_in_title_and_navigation(desk):
         assert (
             '<span class="nav-count">5<span class="visually-hidden"> new</span>' in page
         )
+
+
+def test_a_shared_phone_alone_never_merges(make_app):
+    app = make_app()
+    create_account(app, STAFF)
+    first = add_lead(app, first_name="Ana", created_at=hours_ago(72))
+    sister = add_lead(app, first_name="Bea", email="bea@example.com")  # same phone
+    client = app.test_client()
+    sign_in(client, STAFF)
+    page = client.get(f"/staff/leads/{sister}").text
+    assert "Merge into" not in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        f"/staff/leads/{sister}/merge", data={"csrf_token": token, "into": first}
+    )
+    assert answer.status_code == 400 and "cannot be merged there" in answer.text
+    assert 'class="same-phone"' in answer.text

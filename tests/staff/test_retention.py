@@ -3,6 +3,7 @@
 patient's privacy request, found, exported and erased from one admin page."""
 
 import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -152,21 +153,40 @@ def search(client, contact: str):
     return client.post("/staff/privacy", data={"csrf_token": token, "contact": contact})
 
 
+def ticked_on(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'name="lead" value="(\d+)"[^>]* checked', page)]
+
+
+def listed_on(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'name="lead" value="(\d+)"', page)]
+
+
+def act(client, path: str, contact: str, leads: list[int], **extra):
+    token = csrf_token(client.get("/staff/privacy").text)
+    data = {"csrf_token": token, "contact": contact, "lead": leads, **extra}
+    return client.post(path, data=data)
+
+
 def test_a_patients_request_is_found_exported_and_erased(app, admin_client):
     first = add_lead(app, **PATIENT)
-    by_phone = add_lead(app, **{**PATIENT, "email": "otto.new@example.org"})
-    linked = add_lead(
-        app, **{**PATIENT, "email": "otto.new@example.org", "phone": "+17145550199"}
-    )
+    again = add_lead(app, **{**PATIENT, "email": "OTTOLINE.P@Example.org"})
     spam = add_lead(app, status="spam", **PATIENT)
+    # Another patient who typed the same phone number, with her own message.
+    other = add_lead(
+        app,
+        first_name="Bea",
+        email="bea@example.org",
+        phone=PATIENT["phone"],
+        message="Bea's own health question",
+    )
     stranger = add_lead(app, email="someone@example.org", phone="+17145550100")
 
-    for contact in ("OTTOLINE.P@example.org", "(714) 555-0188", "+1 714 555 0199"):
-        found = search(admin_client, contact)
-        assert found.status_code == 200
-        for lead_id in (first, by_phone, linked, spam):
-            assert f">#{lead_id}<" in found.text, contact
-        assert f">#{stranger}<" not in found.text
+    found = search(admin_client, "ottoline.p@EXAMPLE.org")
+    assert found.status_code == 200
+    assert listed_on(found.text) == [first, again, spam, other]
+    assert ticked_on(found.text) == [first, again, spam]  # the proven email only
+    row = found.text.split(f'value="{other}"')[1].split("</tr>")[0]
+    assert "Not the contact the requester proved" in row and "names differ" in row
     nothing = search(admin_client, "nobody@example.org")
     assert "Nothing found" in nothing.text
     for bad, said in (
@@ -177,37 +197,89 @@ def test_a_patients_request_is_found_exported_and_erased(app, admin_client):
         answer = search(admin_client, bad)
         assert answer.status_code == 400 and said in answer.text
 
-    token = csrf_token(admin_client.get("/staff/privacy").text)
-    export = admin_client.post(
-        "/staff/privacy/export", data={"csrf_token": token, "contact": PATIENT["email"]}
+    # The access export holds what was ticked, and never the other patient.
+    export = act(
+        admin_client, "/staff/privacy/export", PATIENT["email"], [first, again, spam]
     )
     assert export.mimetype == "application/json"
     assert "attachment" in export.headers["Content-Disposition"]
     data = json.loads(export.data)
-    assert sorted(r["reference"] for r in data["requests"]) == sorted(
-        [first, by_phone, linked, spam]
-    )
+    assert sorted(r["reference"] for r in data["requests"]) == [first, again, spam]
+    assert "Bea" not in export.get_data(as_text=True)
     assert data["requests"][0]["last_name"] == "Privacy-5521"
     exported = [e for e in all_rows(app, AuditEvent) if e.action == "privacy_export"]
-    assert len(exported) == 4
+    assert len(exported) == 3
     assert all("Privacy-5521" not in e.detail for e in exported)
+    # An id that the contact does not find (forged, or another patient's) is ignored.
+    forged = act(admin_client, "/staff/privacy/export", PATIENT["email"], [stranger])
+    assert forged.status_code == 303
 
-    unconfirmed = admin_client.post(
-        "/staff/privacy/erase", data={"csrf_token": token, "contact": PATIENT["email"]}
-    )
+    unconfirmed = act(admin_client, "/staff/privacy/erase", PATIENT["email"], [first])
     assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.text
+    assert ticked_on(unconfirmed.text) == [first]  # the admin's ticks are kept
     assert len(all_rows(app, Lead)) == 5
-    erased = admin_client.post(
+    erased = act(
+        admin_client,
         "/staff/privacy/erase",
-        data={"csrf_token": token, "contact": PATIENT["email"], "confirm": "y"},
+        PATIENT["email"],
+        [first, again, spam, stranger],
+        confirm="y",
     )
     assert erased.status_code == 303
     assert "Erased the patient" in admin_client.get(erased.location).text
-    assert [lead.id for lead in all_rows(app, Lead)] == [stranger]
+    assert [lead.id for lead in all_rows(app, Lead)] == [other, stranger]
     stored = every_stored_value(app)
     assert "Privacy-5521" not in stored and "ottoline.p@example.org" not in stored
+    assert "Bea's own health question" in stored
     deleted = [e for e in all_rows(app, AuditEvent) if e.action == "delete"]
-    assert len(deleted) == 4
+    assert len(deleted) == 3
+
+
+def test_a_shared_phone_finds_candidates_that_are_not_ticked(app, admin_client):
+    """The form's own example number, typed by many: a search by it lists every
+    lead with it, ticks none whose names or emails differ, and chains no further."""
+    example = "+17145550123"
+    ids = [
+        add_lead(app, first_name=name, email=f"{name}@example.org", phone=example)
+        for name in ("ana", "bea", "cy")
+    ]
+    # Ana's other lead, with her own phone: found through her email, as a candidate.
+    ana_elsewhere = add_lead(
+        app, first_name="ana", email="ana@example.org", phone="+17145550177"
+    )
+    # Someone sharing that second phone: two steps away, never listed.
+    two_steps = add_lead(app, email="dee@example.org", phone="+17145550177")
+    found = search(admin_client, "(714) 555-0123")
+    assert listed_on(found.text) == [*ids, ana_elsewhere]
+    assert ticked_on(found.text) == []
+    assert two_steps not in listed_on(found.text)
+    assert "The names differ; the emails differ" in found.text
+
+
+def test_one_patient_found_by_phone_is_ticked(app, admin_client):
+    alone = add_lead(app, **PATIENT)
+    found = search(admin_client, "714.555.0188")
+    assert ticked_on(found.text) == [alone]
+
+
+def test_a_unicode_domain_finds_what_the_form_stored(app, admin_client):
+    from tests.conftest import open_form, submit
+
+    client = app.test_client()
+    assert (
+        submit(client, open_form(client), email="zoë@bücher.example").status_code == 400
+    )
+    assert (
+        submit(client, open_form(client), email="zoe@bücher.example").status_code == 303
+    )
+    (lead,) = all_rows(app, Lead)
+    assert lead.email == "zoe@xn--bcher-kva.example"
+    for typed in (
+        "zoe@bücher.example",
+        "ZOE@BÜCHER.example",
+        "zoe@xn--bcher-kva.example",
+    ):
+        assert ticked_on(search(admin_client, typed).text) == [lead.id], typed
 
 
 def test_staff_cannot_reach_privacy_requests(app, staff_client):
