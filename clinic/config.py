@@ -87,7 +87,17 @@ APPOINTMENT_WHAT_TO_BRING = (
     "about the condition you are coming about."
 )
 LEAD_EMAIL_DETAILS = False  # put contact details and treatment in the clinic email
-ACKS_PER_ADDRESS = 3  # acknowledgements one address may be sent in 24 hours
+# Acknowledgements and booking confirmations one address may be sent in 24 hours.
+ACKS_PER_ADDRESS = 3
+# Open future appointments one email, or one phone, may hold by booking online (the
+# front desk may book more): nobody can fill the calendar with one victim's address.
+BOOKINGS_PER_PATIENT = 2
+# The clinic is emailed (and staff pages say so) when this many online bookings
+# arrive within this many minutes.
+BOOKING_ALERT_COUNT = 10
+BOOKING_ALERT_MINUTES = 10
+# Reading free times and an appointment's page, per client address.
+LOOKUP_RATE_LIMIT = "60 per minute; 600 per hour"
 
 # Staff area.
 STAFF_IDLE_MINUTES = 30  # signed out after this long without a request
@@ -183,6 +193,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     _check_lease(app.config)
     _check_reply_hours(app.config)
     _check_retention(app.config)
+    _check_counts(app.config)
     _settle_secret_key(app)
 
 
@@ -200,6 +211,18 @@ def _check_retention(config) -> None:
             isinstance(days, bool) or not isinstance(days, int) or days < 1
         ):
             raise RuntimeError(f"{name} must be a whole number of days, or None")
+
+
+def _check_counts(config) -> None:
+    for name in (
+        "ACKS_PER_ADDRESS",
+        "BOOKINGS_PER_PATIENT",
+        "BOOKING_ALERT_COUNT",
+        "BOOKING_ALERT_MINUTES",
+    ):
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise RuntimeError(f"{name} must be a whole number, 1 or more")
 
 
 def _check_reply_hours(config) -> None:

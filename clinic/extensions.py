@@ -4,7 +4,7 @@ import os
 from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Flask, abort, g, has_request_context, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,6 +43,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(get_remote_address)
+
+
+def limit_from(setting: str):
+    """A rate limit read from the configuration at each request."""
+    return lambda: current_app.config[setting]
+
+
 mail = Mail()
 login_manager = LoginManager()
 

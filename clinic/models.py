@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    false,
     func,
     text,
 )
@@ -143,7 +144,12 @@ class OutboxEmail(db.Model):
 
     __tablename__ = "outbox_emails"
     # Senders take the oldest pending email: read in order, not sorted each time.
-    __table_args__ = (Index("ix_outbox_emails_status_id", "status", "id"), NEVER_REUSED)
+    __table_args__ = (
+        Index("ix_outbox_emails_status_id", "status", "id"),
+        # Staff pages look for a recent alert to the clinic (booking_alert).
+        Index("ix_outbox_emails_kind_created_at", "kind", "created_at"),
+        NEVER_REUSED,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(
@@ -392,6 +398,9 @@ class Appointment(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Booked by the patient on the site (counted for the cap and the spike alert),
+    # not by the front desk.
+    online: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     lead: Mapped[Lead] = relationship(back_populates="appointments")
     practitioner: Mapped[StaffUser] = relationship()

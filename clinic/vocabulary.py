@@ -96,6 +96,7 @@ class EmailKind(Vocabulary):
     INVITATION = "staff_invitation", "Invitation to join the staff"
     PASSWORD_RESET = "staff_password_reset", "Password reset link"
     ACCOUNT_NOTICE = "staff_account_notice", "Notice of an account change"
+    BOOKING_ALERT = "booking_alert", "Alert to the clinic: online bookings"
 
     @property
     def carries_event(self) -> bool:

@@ -10,13 +10,14 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from clinic.appointments import availability
 from clinic.appointments.availability import Slot
 from clinic.extensions import db
-from clinic.models import Appointment, Lead
-from clinic.outbox.queue import enqueue, withdraw
+from clinic.models import Appointment, Lead, OutboxEmail
+from clinic.outbox.queue import enqueue, message_id, withdraw
 from clinic.staff import audit
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
 
@@ -44,6 +45,17 @@ class TimeTaken(Exception):
                 self.start, self.treatment, ignore=self.ignore
             )
         return self._alternatives
+
+
+class TooManyBookings(Exception):
+    """The patient's email or phone already holds as many open appointments as
+    one may book online."""
+
+    def __init__(self, limit: int):
+        super().__init__(
+            f"You already have {limit} consultations booked with us. To book "
+            "another, please call us, or move one of yours from its email."
+        )
 
 
 class TooLate(Exception):
@@ -121,22 +133,100 @@ def remind(appointment: Appointment) -> None:
         enqueue(EmailKind.REMINDER, appointment.lead_id, appointment.id, due=due)
 
 
+def check_cap(lead: Lead) -> None:
+    """Refuse an online booking once the lead's email, or its phone, holds
+    BOOKINGS_PER_PATIENT open future appointments. Called after the lead's insert,
+    so that two bookings at once are counted one after the other: on SQLite the
+    transaction holds the write lock by then; on PostgreSQL it takes a lock for
+    the email and one for the phone until it ends."""
+    if db.engine.dialect.name == "postgresql":
+        for key in sorted({f"email:{lead.email.lower()}", f"phone:{lead.phone}"}):
+            db.session.execute(LOCK_PATIENT, {"key": key})
+    limit = current_app.config["BOOKINGS_PER_PATIENT"]
+    for same in (
+        func.lower(Lead.email) == lead.email.lower(),
+        Lead.phone == lead.phone,
+    ):
+        held = db.session.scalar(
+            select(func.count(Appointment.id))
+            .join(Lead, Appointment.lead_id == Lead.id)
+            .where(
+                same,
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.starts_at > datetime.now(UTC),
+            )
+        )
+        if held >= limit:
+            raise TooManyBookings(limit)
+
+
+LOCK_PATIENT = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+
+def alert_if_busy() -> None:
+    """Owe the clinic one email when online bookings arrive faster than
+    BOOKING_ALERT_COUNT in BOOKING_ALERT_MINUTES (someone filling the calendar),
+    at most one per period."""
+    config = current_app.config
+    minutes = config["BOOKING_ALERT_MINUTES"]
+    since = datetime.now(UTC) - timedelta(minutes=minutes)
+    recent = db.session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.online, Appointment.created_at >= since
+        )
+    )
+    if recent < config["BOOKING_ALERT_COUNT"] or busy_alert_since(since):
+        return
+    db.session.add(
+        OutboxEmail(
+            kind=EmailKind.BOOKING_ALERT,
+            message_id=message_id(EmailKind.BOOKING_ALERT),
+            subject=f"Online bookings: {recent} in {minutes} minutes",
+            body=(
+                f"{recent} consultations were booked online in the last {minutes} "
+                "minutes, more than usual. If many share a name, an email or a "
+                "phone, someone may be filling the calendar: check the calendar, "
+                "and cancel from each lead what is not real."
+            ),
+        )
+    )
+
+
+def busy_alert_since(since: datetime) -> OutboxEmail | None:
+    """The clinic's alert about busy online booking made since then, if any."""
+    return db.session.scalar(
+        select(OutboxEmail)
+        .where(
+            OutboxEmail.kind == EmailKind.BOOKING_ALERT,
+            OutboxEmail.created_at >= since,
+        )
+        .order_by(OutboxEmail.id.desc())
+        .limit(1)
+    )
+
+
 def book(
     lead: Lead,
     start: datetime,
     *,
     notice: bool = True,
     practitioner_id: int | None = None,
+    online: bool = False,
 ) -> Appointment:
     """Book `start` (the clinic's wall clock) for a stored lead and owe the
     confirmation and reminder; the caller commits. Refuses a time never offered
-    (NotBookable) and one taken meanwhile (TimeTaken)."""
+    (NotBookable) and one taken meanwhile (TimeTaken); `online` (the patient on
+    the site) also refuses one past the patient's cap (TooManyBookings)."""
     treatment = lead.treatment
     availability.check_offered(start, treatment, notice=notice)
+    if online:
+        check_cap(lead)
     ids = candidates(start, treatment, notice=notice, prefer=practitioner_id)
     if practitioner_id is not None:
         ids = [i for i in ids if i == practitioner_id]
-    appointment = Appointment(public_id=secrets.token_hex(16), lead_id=lead.id)
+    appointment = Appointment(
+        public_id=secrets.token_hex(16), lead_id=lead.id, online=online
+    )
     if not hold(appointment, ids, start, availability.minutes_for(treatment)):
         if appointment in db.session:
             db.session.expunge(appointment)
@@ -144,6 +234,8 @@ def book(
     lead.status = LeadStatus.SCHEDULED
     enqueue(EmailKind.CONFIRMATION, lead.id, appointment.id)
     remind(appointment)
+    if online:
+        alert_if_busy()
     return appointment
 
 

@@ -19,7 +19,7 @@ from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
 from clinic.booking.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
-from clinic.extensions import db, reads_only
+from clinic.extensions import db, limit_from, limiter, reads_only
 from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
@@ -75,6 +75,7 @@ def page(
 
 
 @bp.get("/<token>")
+@limiter.limit(limit_from("LOOKUP_RATE_LIMIT"))
 @reads_only
 def show(token: str):
     """The appointment; `?date=` shows another day's free times to move to."""
@@ -87,6 +88,7 @@ def show(token: str):
 
 
 @bp.get("/<token>.ics")
+@limiter.limit(limit_from("LOOKUP_RATE_LIMIT"))
 @reads_only
 def ics(token: str):
     """The event for "Add to calendar"."""

@@ -38,7 +38,8 @@ def submit(form: ConsultationForm) -> tuple[int, Appointment | None]:
     A replayed form finds its lead. There is no look-up first: the unique token
     decides, so the database's write lock is held only for the inserts, which are
     plain INSERT statements rather than the ORM's unit of work to keep them short.
-    A time taken meanwhile (booking.TimeTaken) stores nothing.
+    A time taken meanwhile (booking.TimeTaken), or one past the patient's cap
+    (booking.TooManyBookings), stores nothing.
     """
     token = form.token
     reason = spam_reason(form, token)
@@ -65,7 +66,7 @@ def submit(form: ConsultationForm) -> tuple[int, Appointment | None]:
         lead_id = db.session.execute(INSERT_LEAD, values).scalar_one()
         if reason is None and form.start is not None:
             lead = db.session.get(Lead, lead_id)
-            appointment = booking.book(lead, form.start)
+            appointment = booking.book(lead, form.start, online=True)
             enqueue_lead_emails(lead_id, (EmailKind.CLINIC_NOTIFICATION,))
         elif reason is None:
             enqueue_lead_emails(lead_id)
@@ -77,7 +78,7 @@ def submit(form: ConsultationForm) -> tuple[int, Appointment | None]:
         if existing is None:
             raise
         return existing.id, existing.appointment
-    except booking.TimeTaken:
+    except (booking.TimeTaken, booking.TooManyBookings):
         db.session.rollback()
         raise
     return lead_id, appointment

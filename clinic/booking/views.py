@@ -17,7 +17,7 @@ from clinic.booking import blank_form, leads
 from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.booking.picker import first_free_day, read_day, times_for
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
-from clinic.extensions import csrf, db, limiter, reads_only
+from clinic.extensions import csrf, db, limit_from, limiter, reads_only
 from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
@@ -45,6 +45,7 @@ def consultation():
 
 
 @bp.get("/times.json")
+@limiter.limit(limit_from("LOOKUP_RATE_LIMIT"))
 @reads_only
 def times():
     """Free start times on one date, for the form's script (and anyone's)."""
@@ -89,6 +90,8 @@ def submit():
                 lead_id, appointment = leads.submit(form)
             except booking.TimeTaken as taken:
                 return form_page(form, 409, alternatives=taken.alternatives)
+            except booking.TooManyBookings as refusal:
+                return form_page(form, 409, refusal=str(refusal))
             except OUTAGES as error:
                 current_app.logger.error("request not stored: %s", error)
                 db.session.rollback()  # a failed commit leaves the session unusable
@@ -110,9 +113,10 @@ def form_page(
     status: int,
     unavailable: bool = False,
     alternatives: list | None = None,
+    refusal: str | None = None,
 ):
     """The form again with what the patient typed, and what went wrong; after a
-    time was taken, the nearest free ones."""
+    time was taken, the other free ones; `refusal`: why the booking was refused."""
     first, last = bookable_range()
     day = read_day(
         form.preferred_date.raw_data[0] if form.preferred_date.raw_data else None
@@ -130,6 +134,7 @@ def form_page(
         last_date=last,
         unavailable=unavailable,
         taken=alternatives is not None,
+        refusal=refusal,
         times=times,
     )
     headers = {"Cache-Control": "no-store"}

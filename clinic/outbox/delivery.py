@@ -158,7 +158,7 @@ def deliver(email_id: int, now: datetime, courier: transport.Courier) -> Outcome
     """
     email = db.session.get(OutboxEmail, email_id)
     kind = email.kind
-    if kind == EmailKind.PATIENT_ACK and over_allowance(email, now):
+    if kind in ALLOWANCE_KINDS and over_allowance(email, now):
         withhold(email)
         db.session.commit()
         return Outcome.FAILED
@@ -219,11 +219,16 @@ def record_sent(email_id: int) -> None:
             time.sleep(delay)
 
 
+# What anyone can make the site send to any address by typing it in the form.
+ALLOWANCE_KINDS = (EmailKind.PATIENT_ACK, EmailKind.CONFIRMATION)
+
+
 def over_allowance(email: OutboxEmail, now: datetime) -> bool:
     """Tell whether this address (its mailbox in any mix of capitals) has already
-    been sent the day's allowance of acknowledgements, so that the form cannot be
-    used to flood someone's mailbox. Checked here, not when the request is stored,
-    to keep the query off the patient's request and its write lock."""
+    been sent the day's allowance of acknowledgements and booking confirmations,
+    so that the form cannot be used to flood someone's mailbox. Checked here, not
+    when the request is stored, to keep the query off the patient's request and
+    its write lock."""
     since = now - timedelta(days=1)
     sent = db.session.scalar(
         select(func.count(OutboxEmail.id))
@@ -232,7 +237,7 @@ def over_allowance(email: OutboxEmail, now: datetime) -> bool:
             # Acknowledgements go out within hours; two days bound the scan.
             Lead.created_at > since - timedelta(days=1),
             func.lower(Lead.email) == email.lead.email.lower(),
-            OutboxEmail.kind == EmailKind.PATIENT_ACK,
+            OutboxEmail.kind.in_(ALLOWANCE_KINDS),
             OutboxEmail.status == EmailStatus.SENT,
             OutboxEmail.sent_at > since,
         )
@@ -244,8 +249,8 @@ def withhold(email: OutboxEmail) -> None:
     allowance = current_app.config["ACKS_PER_ADDRESS"]
     email.status, email.lease_until = EmailStatus.FAILED, None
     email.last_error = (
-        f"Not sent: {allowance} acknowledgements already went to this address "
-        "in the last 24 hours."
+        f"Not sent: {allowance} acknowledgements or confirmations already went to "
+        "this address in the last 24 hours."
     )
     current_app.logger.warning("email %s withheld: %s", email.id, email.last_error)
 

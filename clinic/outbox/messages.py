@@ -165,6 +165,16 @@ def account_notice(email: OutboxEmail) -> Message:
     )
 
 
+def booking_alert(email: OutboxEmail) -> Message:
+    """To the clinic: online bookings are arriving faster than usual."""
+    clinic = identity.current()
+    return Message(
+        subject=f"{email.subject} | {clinic.name}",
+        recipients=[current_app.config["CLINIC_NOTIFY_EMAIL"]],
+        body=email.body + f"\n\n{absolute(clinic, '/staff/calendar')}\n",
+    )
+
+
 BUILDERS = {
     EmailKind.CLINIC_NOTIFICATION: clinic_notification,
     EmailKind.PATIENT_ACK: patient_ack,
@@ -176,4 +186,5 @@ BUILDERS = {
     EmailKind.INVITATION: invitation,
     EmailKind.PASSWORD_RESET: password_reset,
     EmailKind.ACCOUNT_NOTICE: account_notice,
+    EmailKind.BOOKING_ALERT: booking_alert,
 }

@@ -1,6 +1,7 @@
 """The staff area's door: the guard on every route, signing in and signing out."""
 
 import time
+from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -15,8 +16,9 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from clinic.appointments import booking
 from clinic.extensions import csrf, db, limiter
-from clinic.models import Lead, StaffUser
+from clinic.models import Lead, OutboxEmail, StaffUser
 from clinic.staff import accounts, display, guard
 from clinic.staff.forms import ActionForm, SignInForm
 from clinic.vocabulary import LeadStatus
@@ -127,7 +129,21 @@ def logout():
 @bp.context_processor
 def page_helpers() -> dict:
     """The formats every staff page uses, and the sign-out button's form."""
-    return display.helpers() | {"sign_out_form": ActionForm, "new_leads": new_leads}
+    return display.helpers() | {
+        "sign_out_form": ActionForm,
+        "new_leads": new_leads,
+        "booking_alert": booking_alert,
+    }
+
+
+def booking_alert() -> OutboxEmail | None:
+    """The clinic's alert that online bookings are arriving unusually fast, while
+    its period lasts: every staff page shows it."""
+    if not current_user.is_authenticated:
+        return None
+    minutes = current_app.config["BOOKING_ALERT_MINUTES"]
+    since = datetime.now(UTC) - timedelta(minutes=minutes)
+    return booking.busy_alert_since(since)
 
 
 def new_leads() -> int:

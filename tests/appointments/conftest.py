@@ -2,6 +2,7 @@
 clock fixed on a known Monday in the clinic's time zone, and the form filled with a
 chosen time."""
 
+import os
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,7 +13,8 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail, StaffUser
-from tests.conftest import open_form, valid_form
+from tests.conftest import TEST_SECRET, free_port, open_form, valid_form
+from tests.services import start_gunicorn, stop
 
 CLINIC = ZoneInfo("America/Los_Angeles")
 # Monday 1 March 2027, 08:00 in Los Angeles (PST, UTC-8): default hours open at
@@ -96,3 +98,22 @@ def emails(app, kind=None) -> list[OutboxEmail]:
 def lead_count(app) -> int:
     with app.app_context():
         return len(db.session.scalars(select(Lead.id)).all())
+
+
+@pytest.fixture
+def server(app):
+    """gunicorn with several processes and threads on the test's database."""
+    port = free_port()
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_BOOKING_MIN_SECONDS": "0",
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "FLASK_OUTBOX_SEND_IN_BACKGROUND": "false",
+        "FLASK_RATELIMIT_ENABLED": "false",
+    }
+    process = start_gunicorn(
+        env, "-w", "3", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}"
+    )
+    yield f"http://127.0.0.1:{port}"
+    stop(process)

@@ -62,7 +62,12 @@ def test_after_a_clash_the_times_offered_are_one_day_and_the_day_says_which(
     first, second = open_form(client), open_form(client)
     saturday = "2027-03-06"  # 10:00 to 16:00; fill it all but for one time
     for n, hour in enumerate(["10:00", "11:00", "12:00", "13:00", "14:00"]):
-        taken = book(client, f"{saturday}T{hour}", email=f"p{n}@example.com")
+        taken = book(
+            client,
+            f"{saturday}T{hour}",
+            email=f"p{n}@example.com",
+            phone=f"(714) 555-014{n}",
+        )
         assert taken.status_code == 303
     assert book(client, f"{saturday}T15:00", tokens=first).status_code == 303
     answer = book(client, f"{saturday}T15:00", tokens=second, email="late@example.com")

@@ -4,7 +4,6 @@ PostgreSQL, triggers on SQLite), proven with real concurrent HTTP requests again
 gunicorn on whichever database the suite runs on."""
 
 import http.cookiejar
-import os
 import secrets
 import threading
 import urllib.error
@@ -28,13 +27,10 @@ from tests.appointments.conftest import (
     offered,
 )
 from tests.conftest import (
-    TEST_SECRET,
-    free_port,
     hidden_fields,
     next_open_day,
     valid_form,
 )
-from tests.services import start_gunicorn, stop
 from tests.staff.conftest import add_lead
 
 PATIENTS = 12
@@ -43,25 +39,6 @@ PATIENTS = 12
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-@pytest.fixture
-def server(app):
-    """gunicorn with several processes and threads on the test's database."""
-    port = free_port()
-    env = os.environ | {
-        "FLASK_SECRET_KEY": TEST_SECRET,
-        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "FLASK_BOOKING_MIN_SECONDS": "0",
-        "FLASK_SESSION_COOKIE_SECURE": "false",
-        "FLASK_OUTBOX_SEND_IN_BACKGROUND": "false",
-        "FLASK_RATELIMIT_ENABLED": "false",
-    }
-    process = start_gunicorn(
-        env, "-w", "3", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}"
-    )
-    yield f"http://127.0.0.1:{port}"
-    stop(process)
 
 
 class Patient:
@@ -76,13 +53,19 @@ class Patient:
         with self.opener.open(f"{base}/consultation", timeout=30) as page:
             self.tokens = hidden_fields(page.read().decode())
 
-    def book(self, start: str, ready: threading.Barrier) -> tuple[int, str]:
+    def book(
+        self, start: str, ready: threading.Barrier, **overrides
+    ) -> tuple[int, str]:
         form = valid_form(
-            email=f"patient{self.number}@example.com",
-            first_name=f"Patient{self.number}",
-            treatment="botox-hyperhidrosis",
-            preferred_date=start[:10],
-            appointment_start=start,
+            **{
+                "email": f"patient{self.number}@example.com",
+                "phone": f"(714) 555-01{self.number:02d}",
+                "first_name": f"Patient{self.number}",
+                "treatment": "botox-hyperhidrosis",
+                "preferred_date": start[:10],
+                "appointment_start": start,
+                **overrides,
+            }
         )
         body = urllib.parse.urlencode({**self.tokens, **form}).encode()
         ready.wait()
