@@ -108,6 +108,10 @@ STAFF_SESSION_HOURS = 12  # and after a working day, whatever the activity
 STAFF_SIGN_IN_RATE_LIMIT = "10 per minute; 100 per day"  # failed attempts per IP
 STAFF_LOCK_AFTER_FAILURES = 5  # failed attempts for one email within the lock time
 STAFF_LOCK_MINUTES = 15
+# Wrong passwords for one account from every network together: past this many within
+# the period, its password sign-in pauses for the period (a reset by email lifts it).
+STAFF_ACCOUNT_LOCK_AFTER_FAILURES = 20
+STAFF_ACCOUNT_LOCK_MINUTES = 60
 STAFF_LEADS_PER_PAGE = 50
 STAFF_PASSWORD_MIN_LENGTH = 12
 # Two-step sign-in (an authenticator app) for every account: None means on, except

@@ -1,12 +1,12 @@
 """Flask extensions, created unbound and attached to an app by create_app."""
 
+import ipaddress
 import os
 from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -42,7 +42,25 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address)
+
+
+def client_network() -> str:
+    """Who a request comes from, as every limit and lock-out counts it: an IPv4
+    client by its address, an IPv6 client by its /64 (a home or a server is given
+    a whole /64, and could otherwise take a fresh address for every guess)."""
+    address = request.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
+
+
+limiter = Limiter(client_network)
 
 
 def limit_from(setting: str):

@@ -3,6 +3,7 @@ after the password, accepting an invitation, resetting a forgotten password; and
 signed in, setting up two-step sign-in and changing a password."""
 
 import hashlib
+import secrets
 import time
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_user
 
-from clinic.extensions import csrf, db, limiter
+from clinic.extensions import client_network, csrf, db, limiter
 from clinic.models import StaffUser
 from clinic.outbox.background import kick
 from clinic.staff import (
@@ -44,7 +45,7 @@ RESET_ANSWER_SECONDS = 0.2
 
 
 def client() -> str:
-    return request.remote_addr or ""
+    return client_network()
 
 
 def pending_user() -> StaffUser | None:
@@ -207,6 +208,18 @@ def password_reset_link(token: str):
     ), status
 
 
+ENROLMENT = "two_step_enrolment"
+
+
+def enrolment_nonce() -> str:
+    """This browser's enrolment attempt: a nonce kept in its session (a reload
+    shows the same secret), new for every session."""
+    nonce = session.get(ENROLMENT)
+    if not isinstance(nonce, str) or len(nonce) != 32:
+        nonce = session[ENROLMENT] = secrets.token_hex(16)
+    return nonce
+
+
 @bp.route("/two-step", methods=["GET", "POST"])
 def two_step_setup():
     """Set up an authenticator app: a QR code and the secret, then a first code;
@@ -214,15 +227,16 @@ def two_step_setup():
     user: StaffUser = current_user._get_current_object()
     if user.two_step:
         return redirect(url_for("staff.account"))
-    secret = second_factor.start_enrolment(user)
+    secret = second_factor.enrolment_secret(user, enrolment_nonce())
     form = EnrolForm()
     problem, status = None, 200
     if form.validate_on_submit():
         try:
-            codes = second_factor.confirm_enrolment(user, form.code.data)
+            codes = second_factor.confirm_enrolment(user, secret, form.code.data)
         except second_factor.CodeRefused as refusal:
             problem, status = str(refusal), 400
         else:
+            session.pop(ENROLMENT, None)
             kick()
             return render_template("staff/recovery_codes.html", codes=codes)
     elif form.errors:

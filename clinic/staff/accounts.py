@@ -89,6 +89,9 @@ def set_password(
     check_password(password, user.email)
     user.password_hash = passwords.hash_password(password)
     user.reset_nonce = None  # any reset link still out is void
+    # The owner has shown they hold the mailbox: guesses elsewhere no longer
+    # keep them out.
+    throttle.clear(user.email, throttle.ALL_PASSWORDS)
     end_sessions(user)
     reset = how == AuditAction.PASSWORD_RESET
     detail = f"{user.email} password {'reset by email' if reset else 'changed'}"
@@ -180,7 +183,9 @@ def sign_in(email: str, password: str, client: str) -> SignIn:
     """
     now = datetime.now(UTC)
     email = email.strip().lower()
-    locked = throttle.locked_until(email, client, now)
+    locked = throttle.locked_until(email, client, now) or throttle.locked_until(
+        email, throttle.ALL_PASSWORDS, now
+    )
     if locked:
         return SignIn(locked_until=locked)
     user = find(email)
@@ -201,6 +206,7 @@ def complete_sign_in(
 ) -> None:
     throttle.clear(user.email, client)
     throttle.clear(user.email, throttle.ANY_NETWORK)
+    throttle.clear(user.email, throttle.ALL_PASSWORDS)
     user.last_sign_in_at = now
     audit.record(AuditAction.SIGN_IN, staff_id=user.id, detail=detail)
     db.session.commit()
@@ -216,16 +222,23 @@ def failed(
     """Count a failed password or code, auditing it and any lock-out it causes;
     return when sign-in opens again if it is now paused."""
     throttle.record_failure(email, client, now)
+    if action == AuditAction.SIGN_IN_FAILED:
+        throttle.record_failure(email, throttle.ALL_PASSWORDS, now)
     audit.record(action, staff_id=user.id if user else None)
     locked = throttle.locked_until(email, client, now)
-    if locked:
+    everywhere = throttle.locked_until(email, throttle.ALL_PASSWORDS, now)
+    if locked or everywhere:
         audit.record(
             AuditAction.SIGN_IN_LOCKED,
             staff_id=user.id if user else None,
-            detail="paused after repeated failures from one network",
+            detail=(
+                "paused after repeated failures from one network"
+                if locked
+                else "paused after wrong passwords from many networks"
+            ),
         )
     db.session.commit()
-    return locked
+    return locked or everywhere
 
 
 @login_manager.user_loader

@@ -17,28 +17,25 @@ class CodeRefused(ValueError):
     """A code that does not let the person in, with the words to say so."""
 
 
-def start_enrolment(user: StaffUser) -> str:
-    """The secret an authenticator app is to take: kept until a first code
-    confirms it (a page reloaded shows the same one)."""
+def enrolment_secret(user: StaffUser, nonce: str) -> str:
+    """The secret this enrolment attempt offers (see two_step.enrolment_secret)."""
     if user.two_step:
         raise accounts.AccountError("Two-step sign-in is already set up.")
-    if user.totp_secret is None:
-        user.totp_secret = two_step.new_secret()
-        db.session.commit()
-    return user.totp_secret
+    return two_step.enrolment_secret(user, nonce, current_app.config["SECRET_KEY"])
 
 
-def confirm_enrolment(user: StaffUser, code: str) -> list[str]:
-    """Switch two-step sign-in on with a first code from the app; return the ten
-    recovery codes, to be shown this once."""
-    if user.two_step or user.totp_secret is None:
+def confirm_enrolment(user: StaffUser, secret: str, code: str) -> list[str]:
+    """Switch two-step sign-in on with this attempt's secret and a first code from
+    the app; return the ten recovery codes, to be shown this once."""
+    if user.two_step:
         raise CodeRefused("Two-step sign-in is already set up. Reload the page.")
-    if not two_step.use_code(user, user.totp_secret, code):
+    if not two_step.use_code(user, secret, code):
         db.session.rollback()
         raise CodeRefused(
             "That code does not match. Check the app shows this account, and "
             "enter the six digits it shows now."
         )
+    user.totp_secret = secret
     user.totp_enrolled_at = datetime.now(UTC)
     codes = two_step.new_recovery_codes(user)
     audit.record(AuditAction.TWO_STEP_ENROLLED, staff_id=user.id, detail=user.email)
@@ -68,6 +65,14 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
     if user.two_step and two_step.use_code(user, user.totp_secret, code):
         accounts.complete_sign_in(user, client, now)
         return
+    if user.two_step and two_step.replayed(user, user.totp_secret, code):
+        # A code already used (sent twice, or seen over a shoulder) is no guess:
+        # refused, but it counts toward no lock-out that would keep the owner out.
+        db.session.rollback()
+        raise CodeRefused(
+            "That code was already used. Wait for the next one your authenticator "
+            "app shows, then enter it."
+        )
     if user.two_step and two_step.use_recovery_code(user, code):
         left = two_step.recovery_codes_left(user)
         audit.record(
@@ -85,6 +90,16 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
         return
     db.session.rollback()
     throttle.record_failure(user.email, throttle.ANY_NETWORK, now)
+    if throttle.failures(user.email, throttle.ANY_NETWORK) == 1:
+        # A wrong code comes after the right password: tell the owner, once a
+        # lock-out period, that someone may know it.
+        accounts.notify(
+            user,
+            "A wrong sign-in code was entered",
+            "Someone entered your password, then a wrong code from the "
+            "authenticator app. If this was not you, your password is known to "
+            "someone else: change it now from your account page.",
+        )
     if accounts.failed(user.email, client, now, user, AuditAction.CODE_FAILED):
         raise CodeRefused(lock_message())
     if throttle.locked_until(user.email, throttle.ANY_NETWORK, now):

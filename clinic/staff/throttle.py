@@ -22,11 +22,21 @@ from clinic.models import SignInFailure
 # The count of wrong sign-in codes for an account from every network together:
 # someone holding the password cannot spread guesses over many addresses.
 ANY_NETWORK = "(any network)"
+# The count of wrong passwords for an account from every network together, with a
+# higher threshold and a longer pause (STAFF_ACCOUNT_LOCK_*): guesses spread over
+# many addresses are slowed to a few dozen an hour.
+ALL_PASSWORDS = "(passwords, any network)"
 
 
 def email_key(email: str, client: str) -> str:
     """Key the count by a digest, so the table holds no typed addresses."""
     return hashlib.sha256(f"{email.strip().lower()}\n{client}".encode()).hexdigest()
+
+
+def failures(email: str, client: str) -> int:
+    """The failures counted now for this email from this client."""
+    row = db.session.get(SignInFailure, email_key(email, client))
+    return row.failures if row is not None else 0
 
 
 def locked_until(email: str, client: str, now: datetime) -> datetime | None:
@@ -41,7 +51,17 @@ def locked_until(email: str, client: str, now: datetime) -> datetime | None:
 def record_failure(email: str, client: str, now: datetime) -> None:
     """Count a failure in the caller's transaction, locking on the last allowed one."""
     config = current_app.config
-    window = timedelta(minutes=config["STAFF_LOCK_MINUTES"])
+    if client == ALL_PASSWORDS:
+        minutes, allowed = (
+            config["STAFF_ACCOUNT_LOCK_MINUTES"],
+            config["STAFF_ACCOUNT_LOCK_AFTER_FAILURES"],
+        )
+    else:
+        minutes, allowed = (
+            config["STAFF_LOCK_MINUTES"],
+            config["STAFF_LOCK_AFTER_FAILURES"],
+        )
+    window = timedelta(minutes=minutes)
     table = SignInFailure.__table__
     stamp = table.c.first_failed_at.type
 
@@ -62,7 +82,7 @@ def record_failure(email: str, client: str, now: datetime) -> None:
             "failures": failures,
             "first_failed_at": db.case((fresh, at(now)), else_=table.c.first_failed_at),
             "locked_until": db.case(
-                (failures >= config["STAFF_LOCK_AFTER_FAILURES"], at(now + window)),
+                (failures >= allowed, at(now + window)),
                 else_=None,
             ),
         },

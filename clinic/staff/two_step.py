@@ -6,6 +6,7 @@ clock a little off), and only for a step later than the last one accepted, so a 
 seen over someone's shoulder, or sent twice, does not work again.
 """
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -27,8 +28,15 @@ RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 DRIFT_STEPS = 1
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+def enrolment_secret(user: StaffUser, nonce: str, key: str | bytes) -> str:
+    """The secret one enrolment attempt offers: made from a nonce kept in that
+    browser's session and the site's key, so every attempt (every session) has its
+    own, none is stored until a first code confirms it, and someone else signed in
+    with the same password never sees the one the owner will enrol."""
+    key = key.encode() if isinstance(key, str) else key
+    message = f"totp-enrolment\n{user.id}\n{user.session_version}\n{nonce}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()  # 160 bits, as RFC 4226 advises
 
 
 def provisioning_uri(user: StaffUser, secret: str) -> str:
@@ -73,6 +81,13 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
         if hmac.compare_digest(totp.at(moment, counter_offset=offset), code):
             return current + offset
     return None
+
+
+def replayed(user: StaffUser, secret: str, code: str) -> bool:
+    """A right code whose step was already used: seen, not guessed."""
+    step = matching_step(secret, code)
+    last = user.totp_last_step
+    return step is not None and last is not None and step <= last
 
 
 def use_code(user: StaffUser, secret: str, code: str) -> bool:

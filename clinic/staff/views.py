@@ -1,5 +1,6 @@
 """The staff area's door: the guard on every route, signing in and signing out."""
 
+import math
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from clinic.appointments import booking
-from clinic.extensions import csrf, db, limiter
+from clinic.extensions import client_network, csrf, db, limiter
 from clinic.models import Lead, OutboxEmail, StaffUser
 from clinic.staff import accounts, display, guard
 from clinic.staff.forms import ActionForm, SignInForm
@@ -67,9 +68,7 @@ def login():
         form.next.data = request.args.get("next", "")
     problem, status = None, 200
     if form.validate_on_submit():
-        result = accounts.sign_in(
-            form.email.data, form.password.data, request.remote_addr or ""
-        )
+        result = accounts.sign_in(form.email.data, form.password.data, client_network())
         if result.user and result.needs_code:
             return ask_for_code(result.user, form.next.data)
         if result.user:
@@ -109,10 +108,11 @@ def refusal(result: accounts.SignIn) -> tuple[str, int]:
     """Say why a sign-in failed, without saying whether the account exists."""
     if not result.locked_until:
         return GENERIC_FAILURE, 400
-    minutes = current_app.config["STAFF_LOCK_MINUTES"]
+    left = result.locked_until - datetime.now(UTC)
+    minutes = max(1, math.ceil(left.total_seconds() / 60))
     return (
-        "Too many failed sign-ins for this email address from your network. "
-        f"Sign-in for it is paused here for up to {minutes} minutes."
+        "Too many failed sign-ins for this email address. Sign-in for it is "
+        f"paused for up to {minutes} minutes, or until its password is reset."
     ), 429
 
 
