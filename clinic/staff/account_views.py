@@ -5,6 +5,7 @@ signed in, setting up two-step sign-in and changing a password."""
 import hashlib
 import secrets
 import time
+import unicodedata
 
 from flask import (
     current_app,
@@ -138,9 +139,15 @@ def reset_address_rate_limit() -> str:
 
 def reset_address_key() -> str:
     """The limit's key for the address asked about, as a digest: one address is
-    not sent more links than the limit, whoever asks."""
-    typed = request.form.get("email", "").strip().lower()
-    return "reset:" + hashlib.sha256(typed.encode()).hexdigest()
+    not sent more links than the limit, whoever asks, however it is typed (a
+    full-width letter or an ideographic dot in the domain reaches the same
+    mailbox, so it is the same address)."""
+    typed = request.form.get("email", "")
+    try:
+        address = accounts.normalise_email(typed)
+    except accounts.AccountError:
+        address = unicodedata.normalize("NFKC", typed).strip().casefold()
+    return "reset:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 RESET_LIMITED = (

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -52,7 +53,7 @@ def create(
         practitioner_name = " ".join(practitioner_name.split())
         if not practitioner_name or len(practitioner_name) > 120:
             raise AccountError("A practitioner needs a name of 1 to 120 characters.")
-    check_password(password, email)
+    check_password(password, email, practitioner_name)
     if find(email):
         raise AccountError(f"There is already an account for {email}.")
     user = StaffUser(
@@ -71,10 +72,19 @@ def create(
     return user
 
 
-def check_password(password: str, email: str = "") -> None:
-    """Refuse a new password the policy does not allow (the CLI's and the site's)."""
+def check_password(password: str, email: str = "", name: str | None = None) -> None:
+    """Refuse a new password the policy does not allow (the CLI's and the site's),
+    among them one made of the clinic's name or address, or the person's."""
+    config = current_app.config
+    words = passwords.guessable_words(
+        config["CLINIC_NAME"],
+        urlsplit(config["SITE_URL"]).hostname or "",
+        config["CLINIC_EMAIL"],
+        email,
+        name or "",
+    )
     problem = passwords.problem_with(
-        password, current_app.config["STAFF_PASSWORD_MIN_LENGTH"], email
+        password, config["STAFF_PASSWORD_MIN_LENGTH"], email, words
     )
     if problem:
         raise AccountError(problem)
@@ -86,7 +96,7 @@ def set_password(
     how: AuditAction = AuditAction.PASSWORD_CHANGED,
 ) -> None:
     """Change a password, sign the account out everywhere and tell its owner."""
-    check_password(password, user.email)
+    check_password(password, user.email, user.display_name)
     user.password_hash = passwords.hash_password(password)
     user.reset_nonce = None  # any reset link still out is void
     # The owner has shown they hold the mailbox: guesses elsewhere no longer

@@ -120,7 +120,7 @@ def from_link(token: str) -> Invitation | None:
 
 def accept(invitation: Invitation, password: str) -> StaffUser:
     """Make the invited account with the chosen password; the link is spent."""
-    accounts.check_password(password, invitation.email)
+    accounts.check_password(password, invitation.email, invitation.display_name)
     if accounts.find(invitation.email):
         raise accounts.AccountError(
             "There is already an account for this address: sign in instead."

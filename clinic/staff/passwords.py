@@ -1,5 +1,7 @@
 """Staff passwords: Argon2id hashes, and checks that cost the same whoever asks."""
 
+import re
+import unicodedata
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
@@ -57,9 +59,37 @@ def common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def problem_with(password: str, min_length: int, email: str = "") -> str | None:
+# Words in names that say nothing about whose they are: never held against a password.
+NOT_NAMES = {"and", "the", "for", "with", "dr", "md", "do", "rn", "np", "pa", "mrs"}
+
+
+def guessable_words(*texts: str) -> set[str]:
+    """The words an attacker tries first for this clinic and this person: from
+    names, email addresses and the site's address, lower-cased, three letters or
+    more."""
+    words = set()
+    for text in texts:
+        for word in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text)):
+            word = word.casefold()
+            if len(word) >= 3 and word not in NOT_NAMES:
+                words.add(word)
+    return words - {"com", "org", "net", "www", "http", "https", "example", "test"}
+
+
+def contains_any(password: str, words: set[str]) -> bool:
+    """A word of four letters or more anywhere in it, or a shorter one standing as
+    a word of its own ("Ana2027!" but not "banana")."""
+    folded = unicodedata.normalize("NFKC", password).casefold()
+    runs = set(re.findall(r"[^\W\d_]+", folded))
+    return any(w in folded if len(w) >= 4 else w in runs for w in words)
+
+
+def problem_with(
+    password: str, min_length: int, email: str = "", words: set[str] = frozenset()
+) -> str | None:
     """Say what is wrong with a new password, or None when it will do (NIST SP
-    800-63B: a length, and no password known from leaks; no composition rules)."""
+    800-63B: a length, no password known from leaks, none made of the clinic's or
+    the person's names, `words`; no composition rules)."""
     if len(password) < min_length:
         return f"The password must be at least {min_length} characters long."
     if len(password) > MAX_LENGTH:
@@ -71,4 +101,9 @@ def problem_with(password: str, min_length: int, email: str = "") -> str | None:
         return "That password is one of the most common; choose another."
     if email and (folded == email.lower() or folded == email.lower().split("@")[0]):
         return "The password must not be your email address."
+    if contains_any(password, words):
+        return (
+            "The password must not contain the clinic's name or web address, or "
+            "your own name or email: they are the first words an attacker tries."
+        )
     return None
