@@ -97,6 +97,7 @@ class EmailKind(Vocabulary):
     PASSWORD_RESET = "staff_password_reset", "Password reset link"
     ACCOUNT_NOTICE = "staff_account_notice", "Notice of an account change"
     BOOKING_ALERT = "booking_alert", "Alert to the clinic: online bookings"
+    RETENTION_REPORT = "retention_report", "Report to the clinic: leads kept long"
 
     @property
     def carries_event(self) -> bool:

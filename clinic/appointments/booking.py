@@ -17,7 +17,7 @@ from clinic.appointments import availability
 from clinic.appointments.availability import Slot
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
-from clinic.outbox.queue import enqueue, message_id, withdraw
+from clinic.outbox.queue import enqueue, enqueue_clinic_alert, withdraw
 from clinic.staff import audit
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
 
@@ -177,18 +177,14 @@ def alert_if_busy() -> None:
     )
     if recent < config["BOOKING_ALERT_COUNT"] or busy_alert_since(since):
         return
-    db.session.add(
-        OutboxEmail(
-            kind=EmailKind.BOOKING_ALERT,
-            message_id=message_id(EmailKind.BOOKING_ALERT),
-            subject=f"Online bookings: {recent} in {minutes} minutes",
-            body=(
-                f"{recent} consultations were booked online in the last {minutes} "
-                "minutes, more than usual. If many share a name, an email or a "
-                "phone, someone may be filling the calendar: check the calendar, "
-                "and cancel from each lead what is not real."
-            ),
-        )
+    enqueue_clinic_alert(
+        EmailKind.BOOKING_ALERT,
+        f"Online bookings: {recent} in {minutes} minutes",
+        f"{recent} consultations were booked online in the last {minutes} minutes, "
+        "more than usual. If many share a name, an email or a phone, someone may "
+        "be filling the calendar: check the calendar, and cancel from each lead "
+        "what is not real.",
+        "/staff/calendar",
     )
 
 

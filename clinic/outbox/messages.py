@@ -165,13 +165,14 @@ def account_notice(email: OutboxEmail) -> Message:
     )
 
 
-def booking_alert(email: OutboxEmail) -> Message:
-    """To the clinic: online bookings are arriving faster than usual."""
+def clinic_alert(email: OutboxEmail) -> Message:
+    """To the clinic: something staff should look at (online bookings arriving
+    faster than usual, leads kept past retention); the words are on the row."""
     clinic = identity.current()
     return Message(
         subject=f"{email.subject} | {clinic.name}",
         recipients=[current_app.config["CLINIC_NOTIFY_EMAIL"]],
-        body=email.body + f"\n\n{absolute(clinic, '/staff/calendar')}\n",
+        body=email.body,
     )
 
 
@@ -186,5 +187,6 @@ BUILDERS = {
     EmailKind.INVITATION: invitation,
     EmailKind.PASSWORD_RESET: password_reset,
     EmailKind.ACCOUNT_NOTICE: account_notice,
-    EmailKind.BOOKING_ALERT: booking_alert,
+    EmailKind.BOOKING_ALERT: clinic_alert,
+    EmailKind.RETENTION_REPORT: clinic_alert,
 }

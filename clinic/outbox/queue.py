@@ -60,6 +60,20 @@ def enqueue_lead_emails(lead_id: int, kinds: tuple[EmailKind, ...] = KINDS) -> N
 INSERT_EMAILS = {count: insert_rows(count) for count in (1, len(KINDS))}
 
 
+def enqueue_clinic_alert(kind: EmailKind, subject: str, body: str, path: str) -> None:
+    """Owe the clinic an email about something staff should look at, with the link
+    to the staff page for it, in the caller's transaction."""
+    link = current_app.config["SITE_URL"] + path
+    db.session.add(
+        OutboxEmail(
+            kind=kind,
+            message_id=message_id(kind),
+            subject=subject,
+            body=f"{body}\n\n{link}\n",
+        )
+    )
+
+
 def enqueue(
     kind: EmailKind,
     lead_id: int,

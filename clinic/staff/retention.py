@@ -1,7 +1,11 @@
 """Keeping personal data no longer than the clinic needs it: the leads whose work
-is over (closed, cancelled) after LEAD_RETENTION_DAYS, spam after
-SPAM_RETENTION_DAYS, removed as an admin's deletion removes them; and activity
-records after AUDIT_RETENTION_DAYS."""
+is over (closed, cancelled, completed, no-show) after LEAD_RETENTION_DAYS, spam
+after SPAM_RETENTION_DAYS, removed as an admin's deletion removes them; and
+activity records after AUDIT_RETENTION_DAYS.
+
+Nothing with an appointment still to come is removed (that would cancel it without
+a word to the patient), and leads still open past LEAD_RETENTION_DAYS are reported
+to the clinic, which decides: nothing is kept for ever without anyone knowing."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -10,11 +14,17 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from clinic.extensions import db
-from clinic.models import AuditEvent, Lead
+from clinic.models import Appointment, AuditEvent, Lead
+from clinic.outbox.queue import enqueue_clinic_alert
 from clinic.staff import audit, workflow
-from clinic.vocabulary import AuditAction, LeadStatus
+from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
 
-FINISHED = (LeadStatus.CLOSED, LeadStatus.CANCELLED)
+FINISHED = (
+    LeadStatus.CLOSED,
+    LeadStatus.CANCELLED,
+    LeadStatus.COMPLETED,
+    LeadStatus.NO_SHOW,
+)
 BATCH = 200  # leads per transaction: a long purge never holds the write lock long
 
 
@@ -22,6 +32,8 @@ BATCH = 200  # leads per transaction: a long purge never holds the write lock lo
 class Purge:
     leads: list[tuple[int, LeadStatus, datetime]] = field(default_factory=list)
     audit_events: int = 0
+    # Past LEAD_RETENTION_DAYS but still open (or with an appointment to come).
+    kept: list[tuple[int, LeadStatus, datetime]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -30,8 +42,31 @@ class Purge:
         )
 
 
+def booked_ahead(now: datetime):
+    """Leads with an appointment still to come."""
+    return Lead.appointments.any(
+        (Appointment.status == AppointmentStatus.BOOKED) & (Appointment.starts_at > now)
+    )
+
+
 def expired_condition(now: datetime):
     """The leads past retention, or None when the clinic keeps them all."""
+    condition = past_retention(now)
+    return None if condition is None else condition & ~booked_ahead(now)
+
+
+def kept_condition(now: datetime):
+    """Leads past LEAD_RETENTION_DAYS that the purge leaves: still open, or with
+    an appointment to come."""
+    days = current_app.config["LEAD_RETENTION_DAYS"]
+    if days is None:
+        return None
+    old = Lead.created_at < now - timedelta(days=days)
+    waiting = Lead.status.not_in((*FINISHED, LeadStatus.SPAM))
+    return old & (waiting | (Lead.status.in_(FINISHED) & booked_ahead(now)))
+
+
+def past_retention(now: datetime):
     config = current_app.config
     parts = []
     if config["LEAD_RETENTION_DAYS"] is not None:
@@ -65,6 +100,12 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
         found.audit_events = db.session.scalar(
             select(func.count(AuditEvent.id)).where(AuditEvent.created_at < cutoff)
         )
+    kept = kept_condition(now)
+    if kept is not None:
+        rows = db.session.execute(
+            select(Lead.id, Lead.status, Lead.created_at).where(kept).order_by(Lead.id)
+        ).all()
+        found.kept = [tuple(row) for row in rows]
     if dry_run:
         return found
     config = current_app.config
@@ -81,6 +122,8 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
     if found.leads:
         audit.record(AuditAction.PURGE, detail=f"{len(found.leads)} leads removed")
         db.session.commit()
+    if found.kept:
+        report_kept(found.kept)
     if found.audit_events:
         db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
         audit.record(
@@ -90,3 +133,25 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
         )
         db.session.commit()
     return found
+
+
+def report_kept(kept: list[tuple[int, LeadStatus, datetime]]) -> None:
+    """Tell the clinic which leads are older than the retention period but still
+    open, so that someone closes or deletes them (the purge never guesses)."""
+    days = current_app.config["LEAD_RETENTION_DAYS"]
+    lines = [
+        f"#{lead_id} {LeadStatus(status).label}, received {created:%Y-%m-%d}"
+        for lead_id, status, created in kept[:50]
+    ]
+    more = len(kept) - len(lines)
+    enqueue_clinic_alert(
+        EmailKind.RETENTION_REPORT,
+        f"{len(kept)} leads kept past {days} days",
+        f"These leads arrived more than {days} days ago but are still open or "
+        "have an appointment to come, so the retention purge kept them. Close "
+        "(or delete) each one whose work is over:\n\n"
+        + "\n".join(lines)
+        + (f"\n... and {more} more" if more > 0 else ""),
+        "/staff/leads?view=all&sort=received&order=asc",
+    )
+    db.session.commit()

@@ -11,7 +11,7 @@ from clinic.models import Lead, LeadNote, OutboxEmail, StaffUser
 from clinic.outbox import transport
 from clinic.outbox.queue import enqueue_lead_emails
 from clinic.staff import audit
-from clinic.vocabulary import AuditAction, EmailStatus, LeadStatus
+from clinic.vocabulary import AppointmentStatus, AuditAction, EmailStatus, LeadStatus
 
 # A note repeated by its author within this time is a double click, not a new note.
 REPEAT_WINDOW = timedelta(minutes=2)
@@ -38,6 +38,8 @@ def change_status(
         raise Conflict(
             f"A {shown.label.lower()} lead cannot become {new.label.lower()}."
         )
+    if new in ENDS_BOOKING:
+        still_booked(lead)
     values = {"status": new}
     if new.means_contacted and lead.first_contacted_at is None:
         values["first_contacted_at"] = datetime.now(UTC)
@@ -53,6 +55,33 @@ def change_status(
         _note(lead, *note)
     db.session.commit()
     return True
+
+
+# A lead in one of these no longer holds a time: closing it (or calling it spam)
+# while its appointment stands would leave the patient coming to a lead nobody
+# works, and the retention purge would one day remove both without a word.
+ENDS_BOOKING = (
+    LeadStatus.CLOSED,
+    LeadStatus.CANCELLED,
+    LeadStatus.COMPLETED,
+    LeadStatus.NO_SHOW,
+    LeadStatus.SPAM,
+)
+
+
+def still_booked(lead: Lead) -> None:
+    """Refuse to end a lead whose appointment is still to come."""
+    standing = lead.appointment
+    if (
+        standing is not None
+        and standing.status == AppointmentStatus.BOOKED
+        and standing.starts_at > datetime.now(UTC)
+    ):
+        db.session.rollback()
+        raise Conflict(
+            "This lead has an appointment to come: cancel it first (the patient is "
+            "emailed), then change the lead."
+        )
 
 
 def assign(lead: Lead, staff: StaffUser | None) -> None:
@@ -138,6 +167,7 @@ def merge(lead: Lead, into: Lead, author: StaffUser) -> None:
     """Fold a patient's repeat request into their earlier one: it is closed, and
     each lead says where the other is (a note), so the queue holds one record for
     one patient and nothing the patient wrote is lost."""
+    still_booked(lead)
     if lead.status != LeadStatus.CLOSED:
         changed = db.session.execute(
             update(Lead)
