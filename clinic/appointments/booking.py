@@ -235,6 +235,15 @@ def book(
     return appointment
 
 
+def lock(appointment: Appointment) -> None:
+    """Hold the appointment's row until the caller's transaction ends, and read it
+    afresh: a cancel and a move (or two cancels) at the same moment then happen one
+    after the other, the second seeing what the first did. PostgreSQL takes the row
+    lock (SELECT ... FOR UPDATE); on SQLite every writing request already holds the
+    database's write lock from its first statement (BEGIN IMMEDIATE)."""
+    db.session.refresh(appointment, with_for_update=True)
+
+
 def change_allowed(appointment: Appointment, by_patient: bool) -> None:
     if appointment.status == AppointmentStatus.CANCELLED:
         raise Unchangeable("This appointment has been cancelled.")
@@ -265,6 +274,7 @@ def reschedule(
 ) -> bool:
     """Move an appointment, keeping its practitioner when they are free; False
     when it is already at that time (a second click). The caller commits."""
+    lock(appointment)
     change_allowed(appointment, by_patient)
     lead = appointment.lead
     if appointment.starts_at == start.astimezone(UTC) and practitioner_id in (
@@ -303,6 +313,7 @@ def reschedule(
 def cancel(appointment: Appointment, *, by_patient: bool) -> None:
     """Cancel, tell the patient's calendar, and stop the reminder. The caller
     commits."""
+    lock(appointment)
     change_allowed(appointment, by_patient)
     appointment.status = AppointmentStatus.CANCELLED
     appointment.sequence += 1
@@ -327,6 +338,7 @@ def close(appointment: Appointment, outcome: AppointmentStatus) -> None:
     """Record that the patient came or did not, once the time has begun."""
     if outcome not in OUTCOMES:
         raise Unchangeable("Choose attended or no-show.")
+    lock(appointment)
     if appointment.status == outcome:
         return
     if appointment.status == AppointmentStatus.CANCELLED:
