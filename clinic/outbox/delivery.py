@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages, transport
-from clinic.vocabulary import EmailKind, EmailStatus
+from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus
 
 BATCH = 50
 # Waits between attempts to record a sent email while the database is away.
@@ -26,6 +26,7 @@ class Outcome(Enum):
     SENT = "sent"
     FAILED = "failed"
     SERVER_UNAVAILABLE = "server unavailable"
+    WITHDRAWN = "withdrawn"  # no longer owed when its turn came
 
 
 @dataclass
@@ -80,31 +81,29 @@ def send_due(
     long run, a lease could run out before its email was even sent, and another
     sender would send it too. `now` fixes the clock, for tests.
     """
-    report, tried, unrecorded = Report(), set(), None
+    report, tried = Report(), set()
     with transport.Courier() as courier:
-        try:
-            while not (stop and stop.is_set()):
-                if limit is not None and len(tried) >= limit:
-                    report.more = True
-                    break
-                moment = now or now_utc()
-                email_id = claim_next(moment, ignore_backoff, tried, unrecorded)
-                unrecorded = None
-                if email_id is None:
-                    break
-                tried.add(email_id)
-                outcome = deliver(email_id, moment, courier)
-                if outcome is Outcome.SENT:
-                    report.sent += 1
-                    unrecorded = email_id
-                    continue
+        while not (stop and stop.is_set()):
+            if limit is not None and len(tried) >= limit:
+                report.more = True
+                break
+            moment = now or now_utc()
+            email_id = claim_next(moment, ignore_backoff, tried)
+            if email_id is None:
+                break
+            tried.add(email_id)
+            outcome = deliver(email_id, moment, courier)
+            if outcome is Outcome.SENT:
+                # Recorded at once: a sender killed now can send again only what
+                # the mail server has just taken, never what it had long before.
+                record_sent(email_id)
+                report.sent += 1
+            elif outcome is Outcome.FAILED:
                 report.failed += 1
-                if outcome is Outcome.SERVER_UNAVAILABLE:
-                    report.server_unavailable = True
-                    break
-        finally:
-            if unrecorded is not None:
-                record_sent(unrecorded)
+            elif outcome is Outcome.SERVER_UNAVAILABLE:
+                report.failed += 1
+                report.server_unavailable = True
+                break
     return report
 
 
@@ -112,11 +111,8 @@ def claim_next(
     now: datetime,
     ignore_backoff: bool = False,
     tried: Collection[int] = (),
-    sent: int | None = None,
 ) -> int | None:
     """Take the lease on the oldest due email nobody holds; None when none is left.
-    With `sent`, record that email sent in the same transaction: one commit, not
-    two, for each email of a backlog.
 
     One email at a time, so a lease never has to outlast more than one delivery. On
     PostgreSQL, senders skip rows another sender is claiming (FOR UPDATE SKIP
@@ -131,22 +127,13 @@ def claim_next(
     if db.engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-    try:
-        if sent is not None:
-            db.session.execute(mark_sent(sent))
-        email_id = db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == pick.scalar_subquery())
-            .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
-            .returning(OutboxEmail.id)
-        ).scalar_one_or_none()
-        db.session.commit()  # release the lock before the slow part
-    except SQLAlchemyError:
-        if sent is None:
-            raise
-        db.session.rollback()
-        record_sent(sent)  # first what must not be lost, then the claim again
-        return claim_next(now, ignore_backoff, tried)
+    email_id = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == pick.scalar_subquery())
+        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+        .returning(OutboxEmail.id)
+    ).scalar_one_or_none()
+    db.session.commit()  # release the lock before the slow part
     return email_id
 
 
@@ -162,6 +149,11 @@ def deliver(email_id: int, now: datetime, courier: transport.Courier) -> Outcome
         withhold(email)
         db.session.commit()
         return Outcome.FAILED
+    if no_longer_owed(email):
+        email.status, email.lease_until = EmailStatus.WITHDRAWN, None
+        db.session.commit()
+        current_app.logger.info("email %s (%s) no longer owed", email_id, kind)
+        return Outcome.WITHDRAWN
     try:
         message = messages.build(email)
         # End the transaction before talking to SMTP: a slow server must never hold
@@ -182,6 +174,25 @@ def deliver(email_id: int, now: datetime, courier: transport.Courier) -> Outcome
         return Outcome.FAILED
     current_app.logger.info("email %s (%s) delivered to %s", email_id, kind, where)
     return Outcome.SENT  # the caller records it
+
+
+# What an appointment cancelled since it was queued makes moot: the cancellation
+# itself (queued behind them) is what the patient needs.
+MOOT_WHEN_CANCELLED = (EmailKind.REMINDER, EmailKind.UPDATE, EmailKind.CONFIRMATION)
+
+
+def no_longer_owed(email: OutboxEmail) -> bool:
+    """Read afresh just before the email goes: withdrawn since it was claimed (a
+    reminder of an appointment moved or cancelled meanwhile), or about an
+    appointment cancelled since. A cancellation always wins over a sender that had
+    already claimed the reminder."""
+    db.session.refresh(email, ["status"])
+    if email.status != EmailStatus.PENDING:
+        return True
+    if email.appointment is None or email.kind not in MOOT_WHEN_CANCELLED:
+        return False
+    db.session.refresh(email.appointment, ["status"])
+    return email.appointment.status == AppointmentStatus.CANCELLED
 
 
 def mark_sent(email_id: int):

@@ -118,7 +118,8 @@ def enqueue_staff_email(
 
 def withdraw(appointment_id: int, kind: EmailKind) -> None:
     """Stop an email not yet sent: the reminder of an appointment moved or
-    cancelled. One already claimed by a sender may still go."""
+    cancelled. One already claimed is looked at again just before it goes, and
+    not sent (delivery.no_longer_owed)."""
     db.session.execute(
         update(OutboxEmail)
         .where(
