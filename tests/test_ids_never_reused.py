@@ -69,12 +69,17 @@ def test_an_upgraded_sqlite_install_keeps_its_rows_and_never_reuses_an_erased_id
 
         downgrade(revision="a8b9c0d1e2f3")
     path = tmp_path / "clinic.sqlite3"
-    add_practitioner(app)
+    practitioner = add_practitioner(app)
     kept = add_lead(app, email="kept@example.com")
-    with app.app_context():
-        booking.book(db.session.get(Lead, kept), local("2027-03-03T10:00"))
-        db.session.commit()
     raw = sqlite3.connect(path)
+    # As that version stored a booking (the models now have later columns).
+    raw.execute(
+        "INSERT INTO appointments (public_id, lead_id, practitioner_id, starts_at, "
+        "ends_at, status, sequence, created_at, updated_at) VALUES ('p1', ?, ?, "
+        "'2027-03-03 18:00:00.000000', '2027-03-03 18:45:00.000000', 'booked', 0, "
+        "'2027-03-01 16:00:00.000000', '2027-03-01 16:00:00.000000')",
+        (kept, practitioner),
+    )
     # Lead #9 was erased before the upgrade: only the activity log remembers it.
     raw.execute(
         "INSERT INTO audit_events (created_at, lead_id, action, detail) "
