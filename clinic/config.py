@@ -140,6 +140,9 @@ MAIL_DATA_TIMEOUT = 600  # for the reply to a whole message: RFC 5321 allows 10 
 MAIL_MESSAGES_PER_CONNECTION = 100
 # How long a claimed email is left to its sender: longer than the longest send, or
 # another sender could send it again while the server is still taking it.
+# Leases, due emails and the retention purge go by the database server's clock
+# (PostgreSQL), not each machine's: see clinic/clock.py.
+CLOCK_FROM_DATABASE = True
 OUTBOX_LEASE_SECONDS = 900
 OUTBOX_RETRY_BASE_SECONDS = 30
 OUTBOX_RETRY_MAX_SECONDS = 3600

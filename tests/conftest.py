@@ -61,6 +61,9 @@ def make_app(tmp_path):
             "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
             # The test client's host, and the one SITE_URL names.
             "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+            # time-machine moves this process's clock, never a database server's:
+            # tests/test_clocks.py turns the database's clock on.
+            "CLOCK_FROM_DATABASE": False,
         }
         settings.update(overrides)
         app = create_app(settings, instance_path=tmp_path / "instance")

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from clinic.clock import database_now
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages, transport
@@ -87,7 +88,9 @@ def send_due(
             if limit is not None and len(tried) >= limit:
                 report.more = True
                 break
-            moment = now or now_utc()
+            # The database's clock: a sender whose own runs fast must not take an
+            # email another still holds, nor send a reminder early.
+            moment = now or database_now()
             email_id = claim_next(moment, ignore_backoff, tried)
             if email_id is None:
                 break

@@ -21,6 +21,8 @@ def purge_command(dry_run: bool) -> None:
     this daily."""
     config = current_app.config
     found = retention.purge(dry_run=dry_run)
+    if found.refused:
+        raise click.ClickException(f"Purge refused: {found.refused}")
     verb = "Would remove" if dry_run else "Removed"
     click.echo(
         f"{verb} {len(found.leads)} leads (closed, cancelled, completed or "

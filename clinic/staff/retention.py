@@ -8,13 +8,14 @@ a word to the patient), and leads still open past LEAD_RETENTION_DAYS are report
 to the clinic, which decides: nothing is kept for ever without anyone knowing."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
+from clinic.clock import database_now
 from clinic.extensions import db
-from clinic.models import Appointment, AuditEvent, Lead
+from clinic.models import Appointment, AuditEvent, Lead, OutboxEmail
 from clinic.outbox.queue import enqueue_clinic_alert
 from clinic.staff import audit, workflow
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
@@ -34,6 +35,8 @@ class Purge:
     audit_events: int = 0
     # Past LEAD_RETENTION_DAYS but still open (or with an appointment to come).
     kept: list[tuple[int, LeadStatus, datetime]] = field(default_factory=list)
+    # Why nothing was done: the clock disagrees with the data.
+    refused: str | None = None
 
     def __str__(self) -> str:
         return (
@@ -83,10 +86,44 @@ def audit_cutoff(now: datetime) -> datetime | None:
     return None if days is None else now - timedelta(days=days)
 
 
+# How far the clock may run ahead of the newest thing the database holds (a lead, an
+# email, an activity record) before the purge believes it: a working clinic writes
+# something every few days, and a clock restarted a month fast would otherwise
+# remove a month of data that is not yet due.
+CLOCK_SLACK = timedelta(days=7)
+
+
+def clock_problem(now: datetime) -> str | None:
+    """Say why `now` cannot be trusted with data, or None."""
+    newest = max(
+        (
+            moment
+            for moment in (
+                db.session.scalar(select(func.max(model.created_at)))
+                for model in (Lead, AuditEvent, OutboxEmail)
+            )
+            if moment is not None
+        ),
+        default=None,
+    )
+    if newest is not None and now - newest > CLOCK_SLACK:
+        return (
+            f"the clock says {now:%Y-%m-%d %H:%M} UTC, but the newest record is from "
+            f"{newest:%Y-%m-%d %H:%M}: nothing was removed. If the clock is right "
+            "(the site was idle that long), run `flask leads purge` again after "
+            "the next request arrives."
+        )
+    return None
+
+
 def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
-    """Remove (or with `dry_run`, list) what is past its retention period."""
-    now = now or datetime.now(UTC)
-    found = Purge()
+    """Remove (or with `dry_run`, list) what is past its retention period, by the
+    database's clock, unless that clock disagrees with the data."""
+    now = now or database_now()
+    found = Purge(refused=clock_problem(now))
+    if found.refused:
+        current_app.logger.error("retention purge refused: %s", found.refused)
+        return found
     condition = expired_condition(now)
     if condition is not None:
         rows = db.session.execute(
