@@ -112,6 +112,9 @@ STAFF_LOCK_MINUTES = 15
 # the period, its password sign-in pauses for the period (a reset by email lifts it).
 STAFF_ACCOUNT_LOCK_AFTER_FAILURES = 20
 STAFF_ACCOUNT_LOCK_MINUTES = 60
+# The hour (0-23, the clinic's clock) at which `flask outbox worker` runs the
+# retention purge each day: when nobody is filling in the form.
+RETENTION_HOUR = 3
 STAFF_LEADS_PER_PAGE = 50
 STAFF_PASSWORD_MIN_LENGTH = 12
 # Two-step sign-in (an authenticator app) for every account: None means on, except
@@ -201,6 +204,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     _check_reply_hours(app.config)
     _check_retention(app.config)
     _check_counts(app.config)
+    _check_retention_hour(app.config)
     _settle_secret_key(app)
 
 
@@ -218,6 +222,12 @@ def _check_retention(config) -> None:
             isinstance(days, bool) or not isinstance(days, int) or days < 1
         ):
             raise RuntimeError(f"{name} must be a whole number of days, or None")
+
+
+def _check_retention_hour(config) -> None:
+    hour = config["RETENTION_HOUR"]
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise RuntimeError("RETENTION_HOUR must be a whole hour, 0-23")
 
 
 def _check_counts(config) -> None:

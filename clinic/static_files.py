@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 YEAR = 365 * 24 * 3600
@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.extensions["static_gzip"] = {}
     app.jinja_env.globals["static_url"] = static_url
     app.cli.command("compress-static")(compress_static)
+    app.cli.command("error-pages")(error_pages)
 
     @app.after_request
     def finish_static(response: Response) -> Response:
@@ -86,3 +87,20 @@ def compress_static() -> None:
         stat = path.stat()
         os.utime(packed, (stat.st_atime, stat.st_mtime))
         click.echo(f"{packed.relative_to(folder)}")
+
+
+# Where nginx finds the page it shows when gunicorn is down (deploy/nginx.conf).
+UNAVAILABLE_PAGE = "errors/unavailable.html"
+
+
+def error_pages() -> None:
+    """Write the page nginx shows when the app itself cannot answer (a 502 or 504:
+    gunicorn down or hung), in the site's look and with the clinic's phone number,
+    to static/errors/ (run at each deploy, beside compress-static)."""
+    # A request of its own, for the template's links (all relative to the site).
+    with current_app.test_request_context("/", base_url="http://localhost"):
+        page = render_template("errors/503.html")
+    path = Path(current_app.static_folder) / UNAVAILABLE_PAGE
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    click.echo(str(path.relative_to(current_app.static_folder)))

@@ -104,8 +104,13 @@ def test_a_cancelled_appointment_no_longer_names_the_treatment(client, appointme
     assert "treatment=" not in page
 
 
-def test_nginx_sets_the_forwarded_host_and_hides_its_version():
+def nginx_lines() -> list[str]:
+    """deploy/nginx.conf's directives, one a line, comments left out."""
     conf = (Path(__file__).parent.parent / "deploy" / "nginx.conf").read_text()
-    lines = [line.split("#")[0].strip() for line in conf.splitlines()]
+    return [line.split("#")[0].strip() for line in conf.splitlines()]
+
+
+def test_nginx_sets_the_forwarded_host_and_hides_its_version():
+    lines = nginx_lines()
     assert "server_tokens off;" in lines
     assert "proxy_set_header X-Forwarded-Host $host;" in lines

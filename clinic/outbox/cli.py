@@ -2,6 +2,8 @@
 
 import signal
 import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -11,11 +13,28 @@ from clinic.outbox.delivery import send_due
 from clinic.outbox.runner import Runner
 
 
-def daily_purge() -> None:
-    """Apply the retention periods (the worker's daily chore)."""
+def daily_purge(stop: threading.Event) -> None:
+    """Apply the retention periods (the worker's daily chore), in small pauses,
+    stopping with the worker."""
     from clinic.staff import retention  # the staff area imports the outbox
 
-    click.echo(f"retention: removed {retention.purge()}")
+    found = retention.purge(stop=stop)
+    if found.refused:
+        click.echo(f"retention: {found.refused}")
+    else:
+        click.echo(f"retention: removed {found}")
+
+
+def until_quiet_hour() -> float:
+    """Seconds until RETENTION_HOUR next strikes on the clinic's clock."""
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+    now = datetime.now(zone)
+    due = now.replace(
+        hour=current_app.config["RETENTION_HOUR"], minute=0, second=0, microsecond=0
+    )
+    if due <= now:
+        due += timedelta(days=1)
+    return (due - now).total_seconds()
 
 
 outbox_cli = AppGroup("outbox", help="Deliver the emails leads are owed.")
@@ -50,5 +69,13 @@ def worker_command(interval: float) -> None:
         interval,
         on_report=lambda r: click.echo(str(r)),
         daily=daily_purge,
+        # Not at start-up (a restart in the busy day would purge then): at the
+        # clinic's quiet hour, every day.
+        daily_at=lambda: run_in(app, until_quiet_hour),
     ).run()
     click.echo("outbox worker: stopped")
+
+
+def run_in(app, function):
+    with app.app_context():
+        return function()

@@ -24,12 +24,15 @@ class Runner:
         stop: Event,
         interval: float,
         on_report: Callable[[Report], None] | None = None,
-        daily: Callable[[], None] | None = None,
+        daily: Callable[[Event], None] | None = None,
+        daily_at: Callable[[], float] = lambda: 0,
     ):
         self.app, self.stop, self.interval = app, stop, interval
-        # A chore run at start and then once a day (the retention purge), by the
-        # worker's clock: monotonic, so a clock change neither skips nor repeats it.
-        self.daily, self.daily_due = daily, time.monotonic()
+        # A chore run once a day (the retention purge), `daily_at()` seconds from
+        # now (the next quiet hour), then again from its end; timed by the
+        # monotonic clock, so a clock change neither skips nor repeats a run.
+        self.daily, self.daily_at = daily, daily_at
+        self.daily_due = time.monotonic() + daily_at()
         self.on_report = on_report or (
             lambda report: app.logger.info("outbox: %s", report)
         )
@@ -69,7 +72,7 @@ class Runner:
     def run_daily(self) -> None:
         with self.app.app_context():
             try:
-                self.daily()
+                self.daily(self.stop)
             except Exception as error:  # noqa: BLE001 - tried again in an hour
                 self.app.logger.error(
                     "daily chore failed (%s: %s); trying again in an hour",
@@ -81,7 +84,7 @@ class Runner:
                 return
             finally:
                 db.session.remove()
-        self.daily_due = time.monotonic() + DAY_SECONDS
+        self.daily_due = time.monotonic() + (self.daily_at() or DAY_SECONDS)
 
     def fail(self) -> float:
         """Count a failed run; return the wait before the next, doubling each time."""

@@ -7,8 +7,11 @@ Nothing with an appointment still to come is removed (that would cancel it witho
 a word to the patient), and leads still open past LEAD_RETENTION_DAYS are reported
 to the clinic, which decides: nothing is kept for ever without anyone knowing."""
 
+import fcntl
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from threading import Event
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
@@ -26,7 +29,11 @@ FINISHED = (
     LeadStatus.COMPLETED,
     LeadStatus.NO_SHOW,
 )
-BATCH = 200  # leads per transaction: a long purge never holds the write lock long
+# Leads per transaction, and the pause after each: on SQLite every form post waits
+# for the writer before it, so a purge gives way every few milliseconds instead of
+# holding the lock through one long batch after another.
+BATCH = 25
+PAUSE_SECONDS = 0.05
 
 
 @dataclass
@@ -116,10 +123,59 @@ def clock_problem(now: datetime) -> str | None:
     return None
 
 
-def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
+def purge(
+    now: datetime | None = None,
+    dry_run: bool = False,
+    pause: float = PAUSE_SECONDS,
+    stop: Event | None = None,
+) -> Purge:
     """Remove (or with `dry_run`, list) what is past its retention period, by the
-    database's clock, unless that clock disagrees with the data."""
-    now = now or database_now()
+    database's clock, unless that clock disagrees with the data; in small batches
+    with a `pause` after each, one purge at a time however many workers run, until
+    done or `stop` is set."""
+    with only_purge() as alone:
+        if not alone:
+            return Purge(refused="another purge is running; nothing was done here")
+        return _purge(now or database_now(), dry_run, pause, stop or Event())
+
+
+@contextmanager
+def only_purge():
+    """True when this process may purge: no other purge runs anywhere on this
+    database (a PostgreSQL advisory lock, held on a connection of its own; on
+    SQLite a lock on a file beside the database's)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            took = connection.execute(select(func.pg_try_advisory_lock(PURGE_LOCK)))
+            alone = took.scalar()
+            connection.commit()
+            try:
+                yield alone
+            finally:
+                if alone:
+                    connection.execute(select(func.pg_advisory_unlock(PURGE_LOCK)))
+                    connection.commit()
+        return
+    path = db.engine.url.database
+    if not path or path == ":memory:":
+        yield True
+        return
+    with open(f"{path}.purge-lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+PURGE_LOCK = 0x72657465  # any number the app uses for nothing else: "rete"
+
+
+def _purge(now: datetime, dry_run: bool, pause: float, stop: Event) -> Purge:
     found = Purge(refused=clock_problem(now))
     if found.refused:
         current_app.logger.error("retention purge refused: %s", found.refused)
@@ -146,23 +202,30 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
     if dry_run:
         return found
     config = current_app.config
+    removed = []
     for start in range(0, len(found.leads), BATCH):
-        ids = [row[0] for row in found.leads[start : start + BATCH]]
+        if start and stop.wait(pause):
+            break  # asked to stop: the rest waits for the next run
+        batch = found.leads[start : start + BATCH]
         groups: dict[int, list[Lead]] = {}
+        ids = [row[0] for row in batch]
         for lead in db.session.scalars(select(Lead).where(Lead.id.in_(ids))):
             spam = lead.status == LeadStatus.SPAM
             days = config["SPAM_RETENTION_DAYS" if spam else "LEAD_RETENTION_DAYS"]
             groups.setdefault(days, []).append(lead)
         for days, doomed in groups.items():
             why = f"removed after the retention period ({days} days)"
-            workflow.delete(doomed[0], doomed[1:], why=why)
-    if found.leads:
-        audit.record(AuditAction.PURGE, detail=f"{len(found.leads)} leads removed")
+            workflow.delete(doomed[0], doomed[1:], why=why, checkpoint=False)
+        removed += batch
+    found.leads = removed
+    if removed:
+        audit.record(AuditAction.PURGE, detail=f"{len(removed)} leads removed")
         db.session.commit()
+        workflow.checkpoint_log()  # once, at the end
     if found.kept:
         report_kept(found.kept)
-    if found.audit_events:
-        db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
+    if found.audit_events and not stop.is_set():
+        purge_audit(cutoff, pause, stop)
         audit.record(
             AuditAction.AUDIT_PURGE,
             detail=f"{found.audit_events} records older than "
@@ -170,6 +233,23 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> Purge:
         )
         db.session.commit()
     return found
+
+
+def purge_audit(cutoff: datetime, pause: float, stop: Event) -> None:
+    """Delete activity records older than the cutoff, a batch at a time."""
+    while not stop.is_set():
+        oldest = (
+            select(AuditEvent.id)
+            .where(AuditEvent.created_at < cutoff)
+            .order_by(AuditEvent.id)
+            .limit(BATCH * 20)
+        )
+        gone = db.session.execute(
+            delete(AuditEvent).where(AuditEvent.id.in_(oldest))
+        ).rowcount
+        db.session.commit()
+        if gone < BATCH * 20 or stop.wait(pause):
+            return
 
 
 def report_kept(kept: list[tuple[int, LeadStatus, datetime]]) -> None:

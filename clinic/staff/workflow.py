@@ -163,6 +163,19 @@ def new_message_id(email: OutboxEmail) -> str:
     return make_msgid(email.kind, domain)
 
 
+def checkpoint_log() -> None:
+    """On SQLite, secure_delete has zeroed deleted rows in the database file; move
+    them out of the write-ahead log too, so no copy of them stays on disk. Outside
+    any transaction, which a checkpoint cannot run inside."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    connection = db.engine.raw_connection()
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
 def merge(lead: Lead, into: Lead, author: StaffUser) -> None:
     """Fold a patient's repeat request into their earlier one: it is closed, and
     each lead says where the other is (a note), so the queue holds one record for
@@ -185,11 +198,15 @@ def merge(lead: Lead, into: Lead, author: StaffUser) -> None:
 
 
 def delete(
-    lead: Lead, others: list[Lead] = (), why: str = "deleted on the patient's request"
+    lead: Lead,
+    others: list[Lead] = (),
+    why: str = "deleted on the patient's request",
+    checkpoint: bool = True,
 ) -> None:
     """Remove a patient's leads (this one and `others`, theirs too) and everything
     personal about them, keeping a record that each was deleted, and why: the audit
-    trail never held patient data."""
+    trail never held patient data. `checkpoint=False` leaves the log's copies for
+    the caller to checkpoint once (the retention purge, batch after batch)."""
     doomed = [lead, *others]
     message_ids = [email.message_id for each in doomed for email in each.emails]
     for each in doomed:
@@ -197,15 +214,8 @@ def delete(
         db.session.delete(each)
         audit.record(AuditAction.DELETE, lead_id, why)
     db.session.commit()
-    if db.engine.dialect.name == "sqlite":
-        # secure_delete has zeroed the rows in the database file; move them out of
-        # the write-ahead log too, so no copy of them stays on disk.
-        # Outside any transaction, which a checkpoint cannot run inside.
-        connection = db.engine.raw_connection()
-        try:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
+    if checkpoint:
+        checkpoint_log()
     if not current_app.config["MAIL_SERVER"]:
         for message_id in message_ids:
             transport.discard_files(message_id)

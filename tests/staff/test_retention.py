@@ -120,7 +120,7 @@ def test_a_retention_period_must_be_whole_days(make_app, days):
 def test_the_outbox_worker_purges_once_a_day(app):
     old_lead(app, "closed")
     stop = threading.Event()
-    runner = Runner(app, stop, 5, daily=daily_purge)
+    runner = Runner(app, stop, 5, daily=daily_purge)  # due at once: no daily_at
     runner.step()
     assert all_rows(app, Lead) == []
     old_lead(app, "closed")
