@@ -169,13 +169,13 @@ def main() -> int:
             day = open_day()
             forms = [fetch_form(base, n, day) for n in range(int(args.rate * 400))]
             done = threading.Event()
+            said = folder / "purge-output.txt"  # a line a lead: never a pipe to fill
             purge = subprocess.Popen(
                 [Path(sys.executable).parent / "flask", "--app", "clinic"]
                 + ["leads", "purge"],
                 env=env,
                 cwd=Path(__file__).resolve().parent.parent,
-                stdout=subprocess.PIPE,
-                text=True,
+                stdout=said.open("w"),
             )
             waiter = threading.Thread(target=lambda: (purge.wait(), done.set()))
             started = time.monotonic()
@@ -183,7 +183,7 @@ def main() -> int:
             during = paced(base, forms, args.rate, done)
             waiter.join()
             took = time.monotonic() - started
-            print(purge.stdout.read().splitlines()[0])
+            print(said.read_text().splitlines()[0])
             print(f"purge of {args.leads} leads took {took:.0f} s")
             summary("form posts during the purge", during)
             calm = threading.Event()

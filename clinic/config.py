@@ -141,6 +141,9 @@ MAIL_DEFAULT_SENDER = None  # None: CLINIC_NAME <CLINIC_EMAIL>
 MAIL_TIMEOUT = 10  # seconds for each reply but the one below
 MAIL_DATA_TIMEOUT = 600  # for the reply to a whole message: RFC 5321 allows 10 min
 MAIL_MESSAGES_PER_CONNECTION = 100
+# Senders in each process (the worker, each web process), each over a connection of
+# its own: a relay that stops answering one message holds up that sender alone.
+OUTBOX_CONNECTIONS = 3
 # How long a claimed email is left to its sender: longer than the longest send, or
 # another sender could send it again while the server is still taking it.
 # Leases, due emails and the retention purge go by the database server's clock
@@ -232,6 +235,7 @@ def _check_retention_hour(config) -> None:
 
 def _check_counts(config) -> None:
     for name in (
+        "OUTBOX_CONNECTIONS",
         "ACKS_PER_ADDRESS",
         "BOOKINGS_PER_PATIENT",
         "BOOKING_ALERT_COUNT",

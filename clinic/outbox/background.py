@@ -14,14 +14,15 @@ from clinic.outbox.runner import Runner
 POLL_SECONDS = 30  # also picks up retries whose back-off has run out
 
 
-class BackgroundSender:
-    def __init__(self, app: Flask):
-        self.pid = os.getpid()
+class Lane:
+    """One sender thread, with its own connection to the mail server."""
+
+    def __init__(self, app: Flask, stopping: threading.Event, number: int):
         self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self.runner = Runner(app, self.stopping, POLL_SECONDS)
+        self.stopping = stopping
+        self.runner = Runner(app, stopping, POLL_SECONDS)
         self.thread = threading.Thread(
-            target=self.run, name="outbox-sender", daemon=True
+            target=self.run, name=f"outbox-sender-{number}", daemon=True
         )
         self.thread.start()
 
@@ -36,10 +37,27 @@ class BackgroundSender:
                 break
             delay = self.runner.step()
 
+
+class BackgroundSender:
+    """OUTBOX_CONNECTIONS lanes: while one waits on a mail server that does not
+    answer, the others go on sending."""
+
+    def __init__(self, app: Flask):
+        self.pid = os.getpid()
+        self.stopping = threading.Event()
+        self.lanes = [
+            Lane(app, self.stopping, n) for n in range(app.config["OUTBOX_CONNECTIONS"])
+        ]
+
+    def wake(self) -> None:
+        for lane in self.lanes:
+            lane.wake.set()
+
     def stop(self) -> None:
         self.stopping.set()
-        self.wake.set()
-        self.thread.join(timeout=10)
+        self.wake()
+        for lane in self.lanes:
+            lane.thread.join(timeout=10)
 
 
 def kick() -> None:
@@ -50,4 +68,4 @@ def kick() -> None:
     sender = app.extensions.get("outbox_sender")
     if sender is None or sender.pid != os.getpid():
         sender = app.extensions["outbox_sender"] = BackgroundSender(app)
-    sender.wake.set()
+    sender.wake()

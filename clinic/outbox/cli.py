@@ -60,9 +60,20 @@ def worker_command(interval: float) -> None:
     stop = threading.Event()
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda *_: stop.set())
-    click.echo(f"outbox worker: checking every {interval:g} s")
     app = current_app._get_current_object()
+    count = app.config["OUTBOX_CONNECTIONS"]
+    click.echo(f"outbox worker: {count} senders, checking every {interval:g} s")
     # What each run sent, on standard output as it happens (systemd's journal).
+    lanes = [
+        Runner(app, stop, interval, on_report=lambda r: click.echo(str(r)))
+        for _ in range(count - 1)
+    ]
+    threads = [
+        threading.Thread(target=lane.run, name=f"outbox-{n}", daemon=True)
+        for n, lane in enumerate(lanes, 1)
+    ]
+    for thread in threads:
+        thread.start()
     Runner(
         app,
         stop,
@@ -73,6 +84,8 @@ def worker_command(interval: float) -> None:
         # clinic's quiet hour, every day.
         daily_at=lambda: run_in(app, until_quiet_hour),
     ).run()
+    for thread in threads:
+        thread.join()
     click.echo("outbox worker: stopped")
 
 

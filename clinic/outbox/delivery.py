@@ -163,11 +163,13 @@ def deliver(email_id: int, now: datetime, courier: transport.Courier) -> Outcome
         # a database lock that patients submitting the form are waiting for.
         db.session.commit()
         where = courier.send(message)
+    except transport.ServerUnavailable as exc:
+        release(email, exc)
+        db.session.commit()
+        return Outcome.SERVER_UNAVAILABLE
     except transport.DELIVERY_ERRORS as exc:
         record_failure(email, now, exc)
         db.session.commit()
-        if isinstance(exc, transport.ServerUnavailable):
-            return Outcome.SERVER_UNAVAILABLE
         return Outcome.FAILED
     except Exception as exc:  # noqa: BLE001 - a bug, but one email's bug alone
         current_app.logger.exception("email %s (%s) could not be sent", email_id, kind)
@@ -267,6 +269,17 @@ def withhold(email: OutboxEmail) -> None:
         "this address in the last 24 hours."
     )
     current_app.logger.warning("email %s withheld: %s", email.id, email.last_error)
+
+
+def release(email: OutboxEmail, exc: Exception) -> None:
+    """Give back an email the mail server was away for: no fault of its own, so no
+    attempt counted and no back-off of its own (the sender waits for the server
+    instead), or after a long outage it would go out long after the emails
+    queued behind it. What went wrong stays on it for staff to see."""
+    email.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    email.lease_until = None
+    email.attempts -= 1
+    current_app.logger.warning("email %s waits for the mail server: %s", email.id, exc)
 
 
 def record_failure(email: OutboxEmail, now: datetime, exc: Exception) -> None:

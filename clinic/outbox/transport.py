@@ -6,6 +6,7 @@ verifying the server's certificate (tests/test_outbox.py shows both senders).
 
 import os
 import smtplib
+import socket
 import ssl
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -71,6 +72,7 @@ def connect() -> smtplib.SMTP:
     else:
         server = SMTP(host, port, timeout=timeout)
     server.data_timeout = config["MAIL_DATA_TIMEOUT"]
+    keep_alive(server.sock)
     try:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             server.starttls(context=context)
@@ -80,6 +82,21 @@ def connect() -> smtplib.SMTP:
         server.close()
         raise
     return server
+
+
+def keep_alive(sock: socket.socket | None) -> None:
+    """Probe an idle connection, so a relay that vanished without closing it (a
+    black hole) is found in about a minute, not after MAIL_DATA_TIMEOUT."""
+    if sock is None:
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for option, value in (
+        ("TCP_KEEPIDLE", 30),
+        ("TCP_KEEPINTVL", 10),
+        ("TCP_KEEPCNT", 3),
+    ):
+        if hasattr(socket, option):  # Linux; other systems keep their defaults
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
 
 
 class Courier:
