@@ -174,8 +174,10 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # While a sender holds the lease nobody else sends; if it dies, the lease runs out.
+    # While a sender holds the lease nobody else sends; if it dies, the lease runs out
+    # (or, on its own machine, another sender sees it is gone: claimed_by).
     lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None]
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from clinic.clock import database_now
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
-from clinic.outbox import messages, transport
+from clinic.outbox import claimants, messages, transport
 from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus
 
 BATCH = 50
@@ -50,12 +50,19 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def claimable(now: datetime, ignore_backoff: bool, tried: Collection[int] = ()):
-    """The condition for a row that no live sender holds, that is due, and that this
-    run has not tried yet."""
-    condition = (OutboxEmail.status == EmailStatus.PENDING) & or_(
-        OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now
-    )
+def claimable(
+    now: datetime,
+    ignore_backoff: bool,
+    tried: Collection[int] = (),
+    dead: Collection[str] = (),
+):
+    """The condition for a row that no live sender holds (its lease has run out, or
+    its holder is one of the `dead`), that is due, and that this run has not tried
+    yet."""
+    free = or_(OutboxEmail.lease_until.is_(None), OutboxEmail.lease_until < now)
+    if dead:
+        free |= OutboxEmail.claimed_by.in_(dead)
+    condition = (OutboxEmail.status == EmailStatus.PENDING) & free
     due = OutboxEmail.next_attempt_at <= now
     if ignore_backoff:
         # Only back-off is skipped: an email never tried (a reminder) waits for
@@ -83,6 +90,7 @@ def send_due(
     sender would send it too. `now` fixes the clock, for tests.
     """
     report, tried = Report(), set()
+    dead = dead_holders(now or database_now())  # their claims are free at once
     with transport.Courier() as courier:
         while not (stop and stop.is_set()):
             if limit is not None and len(tried) >= limit:
@@ -91,7 +99,7 @@ def send_due(
             # The database's clock: a sender whose own runs fast must not take an
             # email another still holds, nor send a reminder early.
             moment = now or database_now()
-            email_id = claim_next(moment, ignore_backoff, tried)
+            email_id = claim_next(moment, ignore_backoff, tried, dead)
             if email_id is None:
                 break
             tried.add(email_id)
@@ -110,10 +118,25 @@ def send_due(
     return report
 
 
+def dead_holders(now: datetime) -> list[str]:
+    """The senders of this machine that hold a live lease but no longer run."""
+    holders = db.session.scalars(
+        select(OutboxEmail.claimed_by)
+        .where(
+            OutboxEmail.status == EmailStatus.PENDING,
+            OutboxEmail.lease_until >= now,
+            OutboxEmail.claimed_by.is_not(None),
+        )
+        .distinct()
+    ).all()
+    return [holder for holder in holders if claimants.gone(holder)]
+
+
 def claim_next(
     now: datetime,
     ignore_backoff: bool = False,
     tried: Collection[int] = (),
+    dead: Collection[str] = (),
 ) -> int | None:
     """Take the lease on the oldest due email nobody holds; None when none is left.
 
@@ -123,7 +146,7 @@ def claim_next(
     """
     pick = (
         select(OutboxEmail.id)
-        .where(claimable(now, ignore_backoff, tried))
+        .where(claimable(now, ignore_backoff, tried, dead))
         .order_by(OutboxEmail.id)
         .limit(1)
     )
@@ -133,7 +156,11 @@ def claim_next(
     email_id = db.session.execute(
         update(OutboxEmail)
         .where(OutboxEmail.id == pick.scalar_subquery())
-        .values(lease_until=now + lease, attempts=OutboxEmail.attempts + 1)
+        .values(
+            lease_until=now + lease,
+            attempts=OutboxEmail.attempts + 1,
+            claimed_by=claimants.me(),
+        )
         .returning(OutboxEmail.id)
     ).scalar_one_or_none()
     db.session.commit()  # release the lock before the slow part
