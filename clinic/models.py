@@ -398,7 +398,7 @@ class Appointment(db.Model):
     )
     # Raised on each change the patient's calendar must take in (RFC 5545).
     sequence: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Booked by the patient on the site (counted for the cap and the spike alert),
     # not by the front desk.

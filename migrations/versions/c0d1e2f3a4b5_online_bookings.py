@@ -26,6 +26,8 @@ def upgrade():
         'appointments',
         sa.Column('online', sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    # Each online booking counts the others of the last minutes (the spike alert).
+    op.create_index('ix_appointments_created_at', 'appointments', ['created_at'])
     # Every staff page asks whether an alert was sent lately.
     op.create_index(
         'ix_outbox_emails_kind_created_at', 'outbox_emails', ['kind', 'created_at']
@@ -34,4 +36,5 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_outbox_emails_kind_created_at', 'outbox_emails')
+    op.drop_index('ix_appointments_created_at', 'appointments')
     op.drop_column('appointments', 'online')
