@@ -69,16 +69,18 @@ http {{
     yield base
     process.terminate()
     process.wait(10)
+    process.stderr.close()
 
 
 def test_a_dead_upstream_gets_the_sites_own_page(nginx):
     with pytest.raises(urllib.error.HTTPError) as answer:
         urllib.request.urlopen(nginx + "/consultation", timeout=10)
-    assert answer.value.code == 502
-    page = answer.value.read().decode()
+    with answer.value as error:
+        assert error.code == 502
+        page = error.read().decode()
+        assert error.headers["Server"] == "nginx"  # no version
     assert "We will be back in a few minutes" in page
     assert "(714) 555-0199" in page
-    assert answer.value.headers["Server"] == "nginx"  # no version
     # The page's own styles come from nginx too.
-    css = urllib.request.urlopen(nginx + "/static/css/site.css", timeout=10)
-    assert css.status == 200
+    with urllib.request.urlopen(nginx + "/static/css/site.css", timeout=10) as css:
+        assert css.status == 200
