@@ -6,6 +6,7 @@ move page and the front desk's lead page, at phone and desk widths."""
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from clinic.appointments import booking, links
@@ -71,6 +72,8 @@ def test_the_patient_changes_the_day_and_moves_to_it(
     for value in times.evaluate_all("inputs => inputs.map(i => i.value)"):
         assert value.startswith(day.isoformat())
     expect(page.locator("#date")).to_be_focused()  # the keyboard stays where it was
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
     page.locator("#appointment_start").get_by_text("2:00 pm", exact=True).click()
     page.get_by_role("button", name="Move my consultation").click()
     expect(page.locator(".notice")).to_contain_text("has moved")
@@ -131,6 +134,9 @@ def test_the_front_desk_changes_the_day_and_books_it(open_page, live_app, javasc
     expect(page.locator("#appointment [data-times] legend")).to_contain_text(
         f"{day.day}"
     )
+    if javascript:  # axe runs as a script in the page
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
     page.locator("#appointment_start").get_by_text("11:00 am", exact=True).click()
     page.get_by_role("button", name="Book this time").click()
     expect(page.locator("#appointment")).to_contain_text("11:00 AM")

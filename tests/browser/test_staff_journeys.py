@@ -146,6 +146,22 @@ def test_staff_page_has_no_accessibility_violations(open_page, desk, path):
     assert page.foreign_requests == []
 
 
+def test_a_privacy_search_with_candidates_has_no_accessibility_violations(
+    open_page, live_app, desk
+):
+    """Found leads with checkboxes, one a candidate with its warnings."""
+    add_lead(live_app, first_name="Bea", email="bea@example.org", phone="+17145550123")
+    page = open_page("/staff/login", bypass_csp=True)
+    sign_in_with_keyboard(page, ADMIN)
+    page.goto(page.url.split("/staff/")[0] + "/staff/privacy")
+    page.get_by_label("Patient's email address or phone number").fill("zoe@example.com")
+    page.get_by_role("button", name="Find their requests").click()
+    expect(page.get_by_label("Include request #", exact=False).first).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Not the contact the requester")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def test_sign_in_error_state_has_no_accessibility_violations(open_page, desk):
     page = open_page("/staff/login", bypass_csp=True)
     page.get_by_role("button", name="Sign in").click()
