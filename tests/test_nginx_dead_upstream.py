@@ -4,8 +4,6 @@ nginx version anywhere."""
 
 import os
 import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.services import start_when_ready, stop
 
 ROOT = Path(__file__).parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -44,7 +43,7 @@ user root;
 daemon off;
 worker_processes 1;
 pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
+error_log stderr notice;
 events {{ worker_connections 64; }}
 http {{
     include /etc/nginx/mime.types;
@@ -53,23 +52,15 @@ http {{
 }}
 """
     )
-    process = subprocess.Popen(
+    # nginx says when its worker starts (on stderr, at notice level): then it
+    # has bound the port and answers.
+    process = start_when_ready(
         [NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-        stderr=subprocess.PIPE,
+        "start worker process",
+        "stderr",
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/static/img/favicon.svg", timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stderr.read().decode())
-            time.sleep(0.05)
-    yield base
-    process.terminate()
-    process.wait(10)
-    process.stderr.close()
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
 
 
 def test_a_dead_upstream_gets_the_sites_own_page(nginx):
