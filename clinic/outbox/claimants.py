@@ -28,8 +28,13 @@ def started(pid: int) -> str | None:
 
 
 def me() -> str:
-    """This sender's name, as its claims carry it."""
-    pid = os.getpid()
+    """This sender's name, as its claims carry it: read from /proc once per
+    process (a forked child, with a pid of its own, reads its own)."""
+    return _name(os.getpid())
+
+
+@cache
+def _name(pid: int) -> str:
     return f"{_host()}/{pid}/{started(pid)}"
 
 
