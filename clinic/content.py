@@ -1,5 +1,6 @@
 """Markdown documents with front matter, rendered once when the app starts."""
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -112,7 +113,14 @@ def load_folder(folder: Path) -> list[Document]:
 
 
 def load_file(path: Path) -> Document:
-    """Read one Markdown file: its front matter, its HTML and its citations."""
+    """Read one Markdown file: its front matter, its HTML and its citations, parsed
+    once per process for as long as the file is unchanged."""
+    stat = path.stat()
+    return parse_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def parse_file(path: Path, mtime_ns: int, size: int) -> Document:
     post = frontmatter.load(path)
     try:
         html, toc, cited = render(post.content)

@@ -1,81 +1,133 @@
-"""Fixtures: an app from the factory with a fresh, migrated SQLite file per test,
-real SMTP servers on 127.0.0.1, and helpers that fill the consultation form."""
+"""Fixtures: an app from the factory on a freshly migrated database per test (a copy
+of one migrated SQLite file, or a PostgreSQL schema rebuilt from one migration's
+dump), and real SMTP servers on 127.0.0.1."""
 
-import os
-import re
-import socket
-import threading
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+import shutil
+import subprocess
 
-import html5lib
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import make_url, text
 
 from clinic import create_app
 from clinic.extensions import db
+from tests.helpers import TEST_DATABASE_URL, TEST_SECRET, HangingSMTP, Inbox, free_port
 
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-# The suite runs on a fresh SQLite file per test, or on this PostgreSQL database.
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
-# One page of each kind the public sees, for the tests that visit them all
-# (test_search_engines checks it against the sitemap, so it cannot fall behind).
-PAGE_KINDS = [
-    "/",
-    "/blog/",
-    "/blog/medical-benefits-of-botox",
-    "/treatments/",
-    "/treatments/botox-chronic-migraine",
-    "/treatments/laser-hair-removal",
-    "/consultation",
-    "/consultation/thanks",
-    "/privacy",
-    "/about",
-    "/no-such-page",
-]
+def test_settings(tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
+        or f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
+        "BOOKING_MIN_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,
+        "OUTBOX_SEND_IN_BACKGROUND": False,
+        # Each test reads the figures it just made (one test checks the reuse).
+        "STAFF_DASHBOARD_SECONDS": 0,
+        # Signing in with a password alone, except in the tests of two-step
+        # sign-in (tests/staff/auth/test_two_step.py), which turn it on.
+        "STAFF_REQUIRE_TOTP": False,
+        "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
+        # The test client's host, and the one SITE_URL names.
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+        # time-machine moves this process's clock, never a database server's:
+        # tests/test_clocks.py turns the database's clock on.
+        "CLOCK_FROM_DATABASE": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """Run the migrations once per session: a migrated SQLite file to copy, or the
+    SQL that rebuilds the migrated PostgreSQL schema."""
+    folder = tmp_path_factory.mktemp("migrated")
+    app = create_app(test_settings(folder), instance_path=folder / "instance")
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            reset_schema()
+        upgrade()
+        dump = schema_dump() if TEST_DATABASE_URL else None
+        db.engine.dispose()
+    return dump or folder / "clinic.sqlite3"
+
+
+def reset_schema() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+def rebuild_schema(dump: str) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        # Straight to the driver: the dump is many statements and holds '%'.
+        conn.connection.driver_connection.execute(dump)
+
+
+def schema_dump() -> str:
+    """The migrated schema and its few rows (alembic's version) as plain SQL."""
+    url = make_url(TEST_DATABASE_URL)
+    dump = subprocess.run(
+        [
+            shutil.which("pg_dump") or "pg_dump",
+            f"--host={url.host}",
+            f"--port={url.port or 5432}",
+            f"--username={url.username}",
+            "--schema=public",
+            "--no-owner",
+            "--no-privileges",
+            "--inserts",
+            url.database,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # The dump empties the search path for its own session (this one is pooled) and
+    # wraps itself in psql's restrict commands, which are no SQL; a dump of one
+    # schema leaves out the extensions the migrations created in it.
+    kept = [
+        line
+        for line in dump.splitlines()
+        if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "\\"))
+        and line != "CREATE SCHEMA public;"
+    ]
+    return "\n".join(extensions_in_public() + kept)
+
+
+def extensions_in_public() -> list[str]:
+    with db.engine.connect() as conn:
+        names = conn.scalars(
+            text(
+                "SELECT extname FROM pg_extension"
+                " WHERE extnamespace = 'public'::regnamespace"
+            )
+        )
+        return [f'CREATE EXTENSION IF NOT EXISTS "{name}";' for name in names]
 
 
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, migrated):
     """Build an app on a throwaway instance folder, overriding the test mapping;
     close its database connections afterwards."""
     apps = []
 
     def build(**overrides):
-        settings = {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET,
-            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
-            or f"sqlite:///{tmp_path / 'clinic.sqlite3'}",
-            "BOOKING_MIN_SECONDS": 0,
-            "RATELIMIT_ENABLED": False,
-            "OUTBOX_SEND_IN_BACKGROUND": False,
-            # Each test reads the figures it just made (one test checks the reuse).
-            "STAFF_DASHBOARD_SECONDS": 0,
-            # Signing in with a password alone, except in the tests of two-step
-            # sign-in (tests/staff/test_two_step.py), which turn it on.
-            "STAFF_REQUIRE_TOTP": False,
-            "CLINIC_NOTIFY_EMAIL": "frontdesk@clinic.test",
-            # The test client's host, and the one SITE_URL names.
-            "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
-            # time-machine moves this process's clock, never a database server's:
-            # tests/test_clocks.py turns the database's clock on.
-            "CLOCK_FROM_DATABASE": False,
-        }
-        settings.update(overrides)
+        settings = {**test_settings(tmp_path), **overrides}
+        database = tmp_path / "clinic.sqlite3"
+        default = settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
+        if default and not database.exists():
+            shutil.copyfile(migrated, database)
         app = create_app(settings, instance_path=tmp_path / "instance")
         apps.append(app)
         with app.app_context():
-            if TEST_DATABASE_URL and len(apps) == 1:
-                # One shared server database: start each test on an empty schema.
-                with db.engine.begin() as conn:
-                    conn.execute(
-                        text("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-                    )
-            upgrade()
+            if settings["SQLALCHEMY_DATABASE_URI"] == TEST_DATABASE_URL:
+                if len(apps) == 1:
+                    # One shared server database: each test starts on a new schema.
+                    rebuild_schema(migrated)
+            elif not default:
+                upgrade()
         return app
 
     yield build
@@ -92,103 +144,6 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def all_rows(app, model) -> list:
-    """Every row of a model, oldest first, detached so tests can read it freely."""
-    with app.app_context():
-        found = db.session.scalars(select(model).order_by(model.id)).all()
-        for row in found:
-            db.session.expunge(row)
-        return found
-
-
-def parse_html(text: str):
-    """Parse a page strictly, failing on any HTML parse error."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(text)
-
-
-# --- the consultation form -------------------------------------------------------
-
-
-def next_open_day(days_ahead: int = 7) -> date:
-    """A weekday the default hours open on (Mon-Sat), a little in the future."""
-    day = datetime.now(ZoneInfo("America/Los_Angeles")).date() + timedelta(days_ahead)
-    while day.weekday() == 6:
-        day += timedelta(days=1)
-    return day
-
-
-def hidden_fields(page: str) -> dict[str, str]:
-    return dict(
-        re.findall(
-            r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"', page
-        )
-    )
-
-
-def valid_form(**overrides) -> dict[str, str]:
-    data = {
-        "first_name": "Ana",
-        "last_name": "García",
-        "email": "ana@example.com",
-        "phone": "(714) 555-0123",
-        "treatment": "botox-chronic-migraine",
-        "preferred_date": next_open_day().isoformat(),
-        "preferred_time": "morning",
-        "contact_method": "phone",
-        "message": "",
-        "consent": "y",
-        "website": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def open_form(client, query: str = "", headers=None) -> dict[str, str]:
-    """GET the form as a browser would and return its hidden tokens."""
-    page = client.get(f"/consultation{query}", headers=headers or {})
-    assert page.status_code == 200
-    return hidden_fields(page.text)
-
-
-def submit(client, tokens=None, **overrides):
-    """Fill in and send the form; None for a field leaves it out."""
-    tokens = tokens if tokens is not None else open_form(client)
-    return client.post("/consultation", data={**tokens, **valid_form(**overrides)})
-
-
-# --- SMTP servers ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given, and lets a test
-    wait for the messages it expects."""
-
-    def __init__(self):
-        self.envelopes = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.keep(envelope)
-        return "250 OK"
-
-    def keep(self, envelope) -> None:
-        with self.arrived:
-            self.envelopes.append(envelope)
-            self.arrived.notify_all()
-
-    def wait_for(self, count: int, timeout: float = 60) -> bool:
-        """Wait until `count` messages have arrived; False if they never do."""
-        with self.arrived:
-            return self.arrived.wait_for(lambda: len(self.envelopes) >= count, timeout)
 
 
 @pytest.fixture
@@ -216,49 +171,6 @@ def start_smtp(smtp_port):
 @pytest.fixture
 def smtp(start_smtp) -> Inbox:
     return start_smtp()
-
-
-class HangingSMTP:
-    """Accepts connections and never says a word, like a wedged mail server."""
-
-    def __init__(self):
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.connected = threading.Event()
-        self.client_gave_up = threading.Event()
-        self.held: list[socket.socket] = []
-        self.stopping = False
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        self.sock.settimeout(0.2)
-        while not self.stopping:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.held.append(conn)
-            self.connected.set()
-            threading.Thread(target=self.hold, args=(conn,), daemon=True).start()
-
-    def hold(self, conn):
-        with conn:
-            conn.settimeout(None)
-            try:
-                if conn.recv(1) == b"":
-                    self.client_gave_up.set()
-            except OSError:
-                pass
-
-    def stop(self):
-        """Stop listening and hang up on everyone still waiting for a greeting."""
-        self.stopping = True
-        self.sock.close()
-        for conn in self.held:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 @pytest.fixture

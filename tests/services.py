@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from clinic import ROOT
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 PG_BIN = next(

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from clinic.blog.articles import load_articles
-from tests.conftest import parse_html
+from tests.helpers import parse_html
 
 ARTICLE = "/blog/medical-benefits-of-botox"
 
@@ -41,7 +41,7 @@ AREAS = {
 @pytest.fixture(scope="module")
 def article_html():
     from clinic import create_app
-    from tests.conftest import TEST_SECRET
+    from tests.helpers import TEST_SECRET
 
     app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET})
     return app.test_client().get(ARTICLE, base_url="http://127.0.0.1:5000").text
@@ -309,7 +309,7 @@ def test_treatment_pages_link_to_real_article_sections(client, sections):
 
 
 def test_no_page_claims_a_medical_review_nobody_gave(client):
-    from tests.conftest import PAGE_KINDS
+    from tests.helpers import PAGE_KINDS
 
     for path in [*PAGE_KINDS, "/blog/feed.xml"]:
         said = client.get(path).text.lower()

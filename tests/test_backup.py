@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from clinic.extensions import db
 from clinic.models import Lead
-from tests.conftest import TEST_DATABASE_URL, submit
+from tests.helpers import TEST_DATABASE_URL, submit
 
 
 @pytest.mark.skipif(

@@ -11,9 +11,9 @@ from clinic.extensions import db
 from clinic.models import Lead
 from clinic.staff import invitations, links
 from clinic.staff.accounts import find
-from tests.appointments.conftest import MONDAY, add_practitioner, book
-from tests.conftest import all_rows, open_form, submit
-from tests.staff.conftest import (
+from tests.appointments.helpers import MONDAY, add_practitioner, book
+from tests.helpers import all_rows, open_form, submit
+from tests.staff.helpers import (
     ADMIN,
     create_account,
     csrf_token,

@@ -12,8 +12,8 @@ import pytest
 
 from clinic.extensions import db
 from clinic.models import StaffUser
-from tests.appointments.conftest import add_practitioner
-from tests.conftest import PAGE_KINDS, open_form, parse_html, submit
+from tests.appointments.helpers import add_practitioner
+from tests.helpers import PAGE_KINDS, open_form, parse_html, submit
 
 
 def text(page: str) -> str:

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from clinic.booking.blank_form import CSRF_SLOT, TOKEN_SLOT
-from tests.conftest import hidden_fields, submit
+from tests.helpers import hidden_fields, submit
 
 
 def without_tokens(page: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.pages import privacy
-from tests.conftest import (
+from tests.helpers import (
     all_rows,
     hidden_fields,
     next_open_day,

@@ -4,9 +4,9 @@ revalidated by ETag; per-visitor, private and error responses nobody."""
 import pytest
 from werkzeug.http import parse_dict_header
 
-from tests.appointments.conftest import add_practitioner, book
-from tests.conftest import PAGE_KINDS, next_open_day, open_form, submit
-from tests.staff.conftest import create_account, sign_in
+from tests.appointments.helpers import add_practitioner, book
+from tests.helpers import PAGE_KINDS, next_open_day, open_form, submit
+from tests.staff.helpers import create_account, sign_in
 
 PUBLIC = sorted(
     {

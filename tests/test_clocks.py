@@ -13,8 +13,8 @@ from clinic.models import Lead, OutboxEmail
 from clinic.outbox import delivery
 from clinic.staff import retention
 from clinic.vocabulary import EmailStatus, LeadStatus
-from tests.conftest import TEST_DATABASE_URL, all_rows, hidden_fields, open_form, submit
-from tests.staff.conftest import add_lead
+from tests.helpers import TEST_DATABASE_URL, all_rows, hidden_fields, open_form, submit
+from tests.staff.helpers import add_lead
 from tests.staff.test_retention import old_lead
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from clinic import ROOT, create_app
 from clinic.config import is_weak_secret
-from tests.conftest import TEST_SECRET
+from tests.helpers import TEST_SECRET
 
 
 @pytest.fixture

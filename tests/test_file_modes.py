@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clinic.outbox.delivery import send_due
-from tests.conftest import TEST_DATABASE_URL, submit
+from tests.helpers import TEST_DATABASE_URL, submit
 
 
 @pytest.fixture

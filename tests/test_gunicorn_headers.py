@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.conftest import TEST_SECRET, free_port
+from tests.helpers import TEST_SECRET, free_port
 from tests.services import start_gunicorn, stop
 
 HOSTILE_HEADERS = {

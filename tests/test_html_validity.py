@@ -15,9 +15,9 @@ from clinic import ROOT
 from clinic.extensions import db
 from clinic.models import Invitation
 from clinic.staff import links
-from tests.appointments.conftest import MONDAY, add_practitioner, book, local, offered
-from tests.conftest import PAGE_KINDS, submit
-from tests.staff.conftest import ADMIN, add_lead, create_account, csrf_token, sign_in
+from tests.appointments.helpers import MONDAY, add_practitioner, book, local, offered
+from tests.helpers import PAGE_KINDS, submit
+from tests.staff.helpers import ADMIN, add_lead, create_account, csrf_token, sign_in
 
 DEFAULT_JAR = ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
 

@@ -14,9 +14,9 @@ from clinic.extensions import db
 from clinic.models import Appointment, AuditEvent, Lead, LeadNote, OutboxEmail
 from clinic.staff import workflow
 from clinic.vocabulary import AuditAction
-from tests.appointments.conftest import add_practitioner, local
-from tests.conftest import TEST_DATABASE_URL
-from tests.staff.conftest import add_lead, create_account
+from tests.appointments.helpers import add_practitioner, local
+from tests.helpers import TEST_DATABASE_URL
+from tests.staff.helpers import add_lead, create_account
 
 
 def newest(model) -> int:

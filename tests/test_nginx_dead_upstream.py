@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.services import start_when_ready, stop
 
 ROOT = Path(__file__).parent.parent

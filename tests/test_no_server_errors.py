@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import hidden_fields
-from tests.staff.conftest import add_lead, create_account, csrf_token, sign_in
+from tests.helpers import hidden_fields
+from tests.staff.helpers import add_lead, create_account, csrf_token, sign_in
 
 FIELD_NAMES = [
     *("first_name", "last_name", "email", "phone", "treatment", "preferred_date"),

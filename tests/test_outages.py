@@ -16,9 +16,9 @@ from sqlalchemy import event
 
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
-from tests.conftest import all_rows, open_form, submit, valid_form
+from tests.helpers import all_rows, open_form, submit, valid_form
 from tests.services import PG_BIN, PostgreSQL
-from tests.staff.conftest import sign_in
+from tests.staff.helpers import sign_in
 from tests.test_outbox import StallingInbox, outbox_command, parsed
 
 needs_postgresql = pytest.mark.skipif(PG_BIN is None, reason="PostgreSQL missing")

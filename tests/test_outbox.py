@@ -29,8 +29,8 @@ from clinic.outbox import messages, transport
 from clinic.outbox.background import kick
 from clinic.outbox.delivery import claim_next, now_utc, send_due
 from clinic.vocabulary import EmailKind, EmailStatus
-from tests.conftest import TEST_SECRET, Inbox, all_rows, submit
-from tests.staff.conftest import add_lead
+from tests.helpers import TEST_SECRET, Inbox, all_rows, submit
+from tests.staff.helpers import add_lead
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 
 from aiosmtpd.controller import Controller
 
-from tests.conftest import Inbox, submit
+from tests.helpers import Inbox, submit
 from tests.test_outbox import mail_app, outbox_command, parsed, rows  # noqa: F401
 
 

@@ -12,8 +12,8 @@ from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
 from clinic.outbox import delivery, transport
 from clinic.vocabulary import EmailKind, EmailStatus
-from tests.appointments.conftest import MONDAY, add_practitioner, local
-from tests.staff.conftest import add_lead
+from tests.appointments.helpers import MONDAY, add_practitioner, local
+from tests.staff.helpers import add_lead
 from tests.test_outbox import mail_app, run_send  # noqa: F401 - a fixture
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import parse_html
+from tests.helpers import parse_html
 
 PUBLIC_PAGES = {
     "/": "Treatments explained with the evidence",

@@ -9,7 +9,7 @@ import redis
 import time_machine
 
 from clinic.models import Lead
-from tests.conftest import all_rows, submit
+from tests.helpers import all_rows, submit
 from tests.services import REDIS_SERVER, Redis
 
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server missing")

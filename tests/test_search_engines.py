@@ -75,7 +75,7 @@ def test_site_url_setting_drives_every_absolute_url(make_app):
 
 
 def test_the_page_kinds_the_tests_visit_cover_every_kind_in_the_sitemap(client):
-    from tests.conftest import PAGE_KINDS
+    from tests.helpers import PAGE_KINDS
 
     def kind(path: str) -> str:
         parts = path.strip("/").split("/")

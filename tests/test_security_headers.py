@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import submit
+from tests.helpers import submit
 
 PATHS = [
     "/",
@@ -70,7 +70,7 @@ def test_form_session_cookie_is_httponly_and_samesite(client):
 
 def test_session_cookie_is_secure_in_production(tmp_path, monkeypatch):
     from clinic import create_app
-    from tests.conftest import TEST_SECRET
+    from tests.helpers import TEST_SECRET
 
     monkeypatch.setenv("FLASK_SECRET_KEY", TEST_SECRET)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import TEST_SECRET, free_port, hidden_fields, valid_form
+from tests.helpers import TEST_SECRET, free_port, hidden_fields, valid_form
 from tests.services import start_gunicorn, stop
 
 REDIS = ("127.0.0.1", 6379)

@@ -5,7 +5,7 @@ import hashlib
 import shutil
 
 from clinic import ROOT
-from tests.conftest import parse_html
+from tests.helpers import parse_html
 
 
 def asset_urls(client) -> list[str]:

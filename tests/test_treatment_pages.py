@@ -11,7 +11,7 @@ import pytest
 
 from clinic.content import ContentError
 from clinic.treatments.catalog import CATALOG_DIR, SECTIONS, load_treatments
-from tests.conftest import parse_html
+from tests.helpers import parse_html
 
 SLUGS = sorted(p.stem for p in CATALOG_DIR.glob("*.md"))
 MIGRAINE = CATALOG_DIR / "botox-chronic-migraine.md"

@@ -9,15 +9,15 @@ import pytest
 
 from clinic.extensions import db
 from clinic.models import Appointment, TimeOff
-from tests.appointments.conftest import (
+from tests.appointments.helpers import (
     add_practitioner,
     appointments,
     book,
     local,
     times,
 )
-from tests.conftest import TEST_DATABASE_URL
-from tests.staff.conftest import add_lead
+from tests.helpers import TEST_DATABASE_URL
+from tests.staff.helpers import add_lead
 
 pytestmark = pytest.mark.usefixtures("clock")
 

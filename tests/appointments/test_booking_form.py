@@ -8,7 +8,7 @@ import pytest
 
 from clinic.models import Lead
 from clinic.vocabulary import AppointmentStatus, EmailKind, LeadStatus
-from tests.appointments.conftest import (
+from tests.appointments.helpers import (
     appointments,
     book,
     emails,
@@ -16,7 +16,7 @@ from tests.appointments.conftest import (
     local,
     offered,
 )
-from tests.conftest import all_rows, open_form, parse_html, submit
+from tests.helpers import all_rows, open_form, parse_html, submit
 
 pytestmark = pytest.mark.usefixtures("clock")
 

@@ -16,10 +16,10 @@ from clinic.appointments import availability, booking, links
 from clinic.extensions import db
 from clinic.models import Lead
 from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus
-from tests.appointments.conftest import add_practitioner, appointments, emails
+from tests.appointments.helpers import add_practitioner, appointments, emails
 from tests.appointments.test_race import NoRedirect
-from tests.conftest import next_open_day
-from tests.staff.conftest import add_lead
+from tests.helpers import next_open_day
+from tests.staff.helpers import add_lead
 
 PAIRS = 6
 

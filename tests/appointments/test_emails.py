@@ -9,9 +9,9 @@ from email import policy
 import icalendar
 import pytest
 
-from tests.appointments.conftest import add_practitioner, book, local
-from tests.conftest import open_form, valid_form
-from tests.staff.conftest import csrf_token
+from tests.appointments.helpers import add_practitioner, book, local
+from tests.helpers import open_form, valid_form
+from tests.staff.helpers import csrf_token
 
 PRACTITIONER = "Dr. Lee Park, MD"
 

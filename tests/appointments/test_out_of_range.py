@@ -4,9 +4,9 @@ is converted between time zones before the range is checked."""
 
 import pytest
 
-from tests.appointments.conftest import appointments, book, offered
+from tests.appointments.helpers import appointments, book, offered
 from tests.appointments.test_staff import post
-from tests.staff.conftest import STAFF, add_lead, create_account, csrf_token, sign_in
+from tests.staff.helpers import STAFF, add_lead, create_account, csrf_token, sign_in
 
 pytestmark = pytest.mark.usefixtures("clock")
 

@@ -8,9 +8,9 @@ import pytest
 
 from clinic.models import AuditEvent, Lead
 from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus, LeadStatus
-from tests.appointments.conftest import appointments, book, emails, local, offered
-from tests.conftest import all_rows
-from tests.staff.conftest import csrf_token
+from tests.appointments.helpers import appointments, book, emails, local, offered
+from tests.helpers import all_rows
+from tests.staff.helpers import csrf_token
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -39,7 +39,7 @@ def test_the_page_says_what_when_how_long_with_whom_and_where(client, booked):
 
 
 def test_the_fee_is_shown_when_the_clinic_sets_one(make_app, clock):
-    from tests.appointments.conftest import add_practitioner
+    from tests.appointments.helpers import add_practitioner
 
     app = make_app(CONSULTATION_FEE="$75, credited toward treatment")
     add_practitioner(app)

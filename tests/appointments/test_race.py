@@ -19,19 +19,19 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from clinic.extensions import db
 from clinic.models import Appointment
-from tests.appointments.conftest import (
+from tests.appointments.helpers import (
     add_practitioner,
     appointments,
     book,
     lead_count,
     offered,
 )
-from tests.conftest import (
+from tests.helpers import (
     hidden_fields,
     next_open_day,
     valid_form,
 )
-from tests.staff.conftest import add_lead
+from tests.staff.helpers import add_lead
 
 PATIENTS = 12
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from clinic.extensions import db
 from clinic.models import AuditEvent, Lead, StaffUser, TimeOff
 from clinic.vocabulary import AppointmentStatus, EmailKind, LeadStatus
-from tests.appointments.conftest import (
+from tests.appointments.helpers import (
     appointments,
     book,
     emails,
@@ -19,8 +19,8 @@ from tests.appointments.conftest import (
     offered,
     times,
 )
-from tests.conftest import all_rows
-from tests.staff.conftest import (
+from tests.helpers import all_rows
+from tests.staff.helpers import (
     ADMIN,
     PASSWORD,
     STAFF,

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from clinic.staff import accounts, invitations
-from tests.staff.conftest import ADMIN, create_account, live_site  # noqa: F401
+from tests.staff.helpers import ADMIN, create_account, live_site  # noqa: F401
 from tests.staff.http import link_in
 
 NEW = "reception@clinic.test"

@@ -10,8 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from clinic.models import Appointment, Lead
-from tests.appointments.conftest import CLINIC, add_practitioner
-from tests.conftest import all_rows, next_open_day
+from tests.appointments.helpers import CLINIC, add_practitioner
+from tests.helpers import all_rows, next_open_day
 
 
 def weekday(days_ahead: int):

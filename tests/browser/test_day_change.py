@@ -12,11 +12,11 @@ from playwright.sync_api import expect
 from clinic.appointments import booking, links
 from clinic.extensions import db
 from clinic.models import Appointment, Lead
-from tests.appointments.conftest import CLINIC, add_practitioner, local
+from tests.appointments.helpers import CLINIC, add_practitioner, local
 from tests.browser.test_booking_journeys import weekday
 from tests.browser.test_staff_journeys import sign_in_with_keyboard
-from tests.conftest import all_rows
-from tests.staff.conftest import STAFF, add_lead, create_account
+from tests.helpers import all_rows
+from tests.staff.helpers import STAFF, add_lead, create_account
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Lead
-from tests.conftest import PAGE_KINDS, next_open_day
+from tests.helpers import PAGE_KINDS, next_open_day
 
 
 def tab_to(page, element_id: str) -> None:

@@ -14,8 +14,8 @@ from clinic.extensions import db
 from clinic.models import Lead, LeadNote, StaffUser
 from clinic.staff import invitations
 from clinic.staff.accounts import find
-from tests.conftest import all_rows
-from tests.staff.conftest import ADMIN, PASSWORD, STAFF, add_lead, create_account
+from tests.helpers import all_rows
+from tests.staff.helpers import ADMIN, PASSWORD, STAFF, add_lead, create_account
 
 
 def first_time_today():

@@ -16,8 +16,8 @@ from clinic.models import (
     StaffUser,
     TimeOff,
 )
-from tests.conftest import all_rows
-from tests.staff.conftest import (
+from tests.helpers import all_rows
+from tests.staff.helpers import (
     ADMIN,
     STAFF,
     add_lead,

@@ -6,8 +6,8 @@ import pytest
 from clinic.extensions import db
 from clinic.models import AuditEvent, Invitation, Lead, StaffUser
 from clinic.staff import accounts, invitations, links
-from tests.conftest import all_rows
-from tests.staff.conftest import (
+from tests.helpers import all_rows
+from tests.staff.helpers import (
     ADMIN,
     PASSWORD,
     STAFF,

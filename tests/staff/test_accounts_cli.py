@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from clinic.models import StaffUser
-from tests.appointments.conftest import offered
-from tests.conftest import TEST_SECRET, all_rows
-from tests.staff.conftest import PASSWORD, create_account, sign_in
+from tests.appointments.helpers import offered
+from tests.helpers import TEST_SECRET, all_rows
+from tests.staff.helpers import PASSWORD, create_account, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ from clinic.extensions import db
 from clinic.models import AuditEvent, Lead, LeadNote, OutboxEmail
 from clinic.outbox.delivery import send_due
 from clinic.vocabulary import AuditAction
-from tests.conftest import TEST_DATABASE_URL, all_rows
-from tests.staff.conftest import ADMIN, STAFF, add_lead, csrf_token
+from tests.helpers import TEST_DATABASE_URL, all_rows
+from tests.staff.helpers import ADMIN, STAFF, add_lead, csrf_token
 
 PATIENT = {
     "first_name": "Wilhelmina",

@@ -10,8 +10,8 @@ import pytest
 from clinic.staff.chart import nice_ceiling
 from clinic.staff.dashboard import week_starts
 from clinic.staff.display import duration
-from tests.conftest import parse_html
-from tests.staff.conftest import add_lead
+from tests.helpers import parse_html
+from tests.staff.helpers import add_lead
 
 ZONE = ZoneInfo("America/Los_Angeles")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -161,7 +161,7 @@ def test_a_phone_gets_its_own_narrow_chart_with_fewer_labels(app, staff_client):
 def test_the_dashboard_is_reused_for_a_minute_and_the_queue_never_is(make_app):
     import time_machine
 
-    from tests.staff.conftest import STAFF, create_account, sign_in
+    from tests.staff.helpers import STAFF, create_account, sign_in
 
     app = make_app(STAFF_DASHBOARD_SECONDS=60)
     create_account(app, STAFF)

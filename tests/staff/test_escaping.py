@@ -3,8 +3,8 @@
 import pytest
 
 from clinic.models import LeadNote
-from tests.conftest import all_rows, parse_html
-from tests.staff.conftest import add_lead, csrf_token
+from tests.helpers import all_rows, parse_html
+from tests.staff.helpers import add_lead, csrf_token
 
 PAYLOADS = [
     "<script>alert(1)</script>",

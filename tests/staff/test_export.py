@@ -8,8 +8,8 @@ import pytest
 
 from clinic.models import AuditEvent
 from clinic.staff.export import neutralise
-from tests.conftest import all_rows
-from tests.staff.conftest import add_lead, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import add_lead, csrf_token
 from tests.staff.spreadsheet import IMPORT_OPTIONS, formulas
 
 

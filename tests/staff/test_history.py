@@ -7,8 +7,8 @@ from datetime import timedelta
 import time_machine
 
 from clinic.models import AuditEvent
-from tests.conftest import all_rows
-from tests.staff.conftest import STAFF, add_lead, csrf_token, sign_in
+from tests.helpers import all_rows
+from tests.staff.helpers import STAFF, add_lead, csrf_token, sign_in
 
 
 def history_of(page: str) -> list[str]:

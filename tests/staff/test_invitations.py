@@ -10,8 +10,8 @@ import time_machine
 
 from clinic.models import AuditEvent, Invitation, OutboxEmail, StaffUser
 from clinic.staff import accounts, invitations
-from tests.conftest import all_rows
-from tests.staff.conftest import ADMIN, PASSWORD, create_account, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import ADMIN, PASSWORD, create_account, csrf_token
 from tests.staff.http import Visitor, link_in, subject_of, text_of
 
 NEW = "reception@clinic.test"

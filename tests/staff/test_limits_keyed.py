@@ -10,8 +10,8 @@ from clinic.extensions import db
 from clinic.models import OutboxEmail
 from clinic.staff import accounts, invitations, links, passwords
 from clinic.vocabulary import EmailKind
-from tests.conftest import all_rows
-from tests.staff.conftest import ADMIN, STAFF, create_account, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import ADMIN, STAFF, create_account, csrf_token
 
 # desk@clinic.test as a person could type it: each reaches the same mailbox.
 VARIANTS = [

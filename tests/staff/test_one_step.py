@@ -5,8 +5,8 @@ a refusal."""
 import re
 
 from clinic.models import AuditEvent, Lead, LeadNote
-from tests.conftest import all_rows
-from tests.staff.conftest import add_lead, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import add_lead, csrf_token
 
 
 def lead_of(app, lead_id: int) -> Lead:
@@ -96,7 +96,7 @@ def test_every_lead_action_returns_to_the_work_section(app, staff_client):
 def test_an_idle_sign_out_while_saving_a_note_returns_to_the_lead(app, staff_id):
     import time_machine
 
-    from tests.staff.conftest import STAFF, sign_in
+    from tests.staff.helpers import STAFF, sign_in
 
     lead_id = add_lead(app)
     with time_machine.travel("2027-03-01 09:00 -0800", tick=False) as clock:
@@ -119,7 +119,7 @@ def test_an_idle_sign_out_while_saving_a_note_returns_to_the_lead(app, staff_id)
 def test_a_form_elsewhere_signs_in_back_to_the_list(app, staff_id):
     import time_machine
 
-    from tests.staff.conftest import STAFF, sign_in
+    from tests.staff.helpers import STAFF, sign_in
 
     with time_machine.travel("2027-03-01 09:00 -0800", tick=False) as clock:
         client = app.test_client()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from clinic.models import AuditEvent
-from tests.conftest import all_rows
-from tests.staff.conftest import PASSWORD, STAFF, create_account, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import PASSWORD, STAFF, create_account, csrf_token
 from tests.staff.http import Visitor, link_in, subject_of
 
 NEW_PASSWORD = "lemon tide orbit canvas"

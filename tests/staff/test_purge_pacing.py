@@ -14,7 +14,7 @@ from clinic.models import AuditEvent, Lead
 from clinic.outbox import cli
 from clinic.outbox.runner import Runner
 from clinic.staff import retention, workflow
-from tests.conftest import all_rows
+from tests.helpers import all_rows
 from tests.staff.test_retention import old_lead
 
 CLINIC = ZoneInfo("America/Los_Angeles")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.staff.conftest import STAFF, add_lead, create_account, sign_in
+from tests.staff.helpers import STAFF, add_lead, create_account, sign_in
 
 
 def hours_ago(hours: float) -> datetime:

@@ -10,8 +10,8 @@ from html import unescape
 import pytest
 
 from clinic.models import AuditEvent, OutboxEmail, ReplyTemplate
-from tests.conftest import all_rows
-from tests.staff.conftest import (
+from tests.helpers import all_rows
+from tests.staff.helpers import (
     ADMIN,
     STAFF,
     add_lead,

@@ -15,8 +15,8 @@ from clinic.models import AuditEvent, Lead
 from clinic.outbox.cli import daily_purge
 from clinic.outbox.delivery import send_due
 from clinic.outbox.runner import Runner
-from tests.conftest import TEST_DATABASE_URL, all_rows
-from tests.staff.conftest import add_lead, csrf_token
+from tests.helpers import TEST_DATABASE_URL, all_rows
+from tests.staff.helpers import add_lead, csrf_token
 from tests.staff.test_audit_and_deletion import every_stored_value
 
 OLD = datetime.now(UTC) - timedelta(days=800)
@@ -263,7 +263,7 @@ def test_one_patient_found_by_phone_is_ticked(app, admin_client):
 
 
 def test_a_unicode_domain_finds_what_the_form_stored(app, admin_client):
-    from tests.conftest import open_form, submit
+    from tests.helpers import open_form, submit
 
     client = app.test_client()
     assert (

@@ -12,9 +12,9 @@ from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
 from clinic.staff import retention
 from clinic.vocabulary import AppointmentStatus, EmailKind, LeadStatus
-from tests.appointments.conftest import add_practitioner
-from tests.conftest import all_rows
-from tests.staff.conftest import add_lead, csrf_token
+from tests.appointments.helpers import add_practitioner
+from tests.helpers import all_rows
+from tests.staff.helpers import add_lead, csrf_token
 from tests.staff.test_retention import old_lead
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from clinic.extensions import db
 from clinic.models import AuditEvent, SignInFailure, StaffUser
 from clinic.vocabulary import AuditAction
-from tests.conftest import all_rows
-from tests.staff.conftest import PASSWORD, STAFF, create_account, csrf_token, sign_in
+from tests.helpers import all_rows
+from tests.staff.helpers import PASSWORD, STAFF, create_account, csrf_token, sign_in
 
 GENERIC = "That email and password do not match an active account."
 

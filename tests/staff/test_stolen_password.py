@@ -10,8 +10,8 @@ import pytest
 import time_machine
 
 from clinic.models import AuditEvent, OutboxEmail, StaffUser
-from tests.conftest import all_rows
-from tests.staff.conftest import STAFF, create_account, csrf_token, sign_in
+from tests.helpers import all_rows
+from tests.staff.helpers import STAFF, create_account, csrf_token, sign_in
 from tests.staff.test_two_step import enrol, enrolled, give_code
 
 

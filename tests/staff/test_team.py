@@ -6,8 +6,8 @@ import pytest
 from clinic.models import AuditEvent, StaffUser
 from clinic.staff import accounts
 from clinic.vocabulary import AuditAction
-from tests.conftest import all_rows
-from tests.staff.conftest import STAFF, csrf_token
+from tests.helpers import all_rows
+from tests.staff.helpers import STAFF, csrf_token
 
 
 def switch(client, staff_id: int, active: str):

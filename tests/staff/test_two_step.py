@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from clinic.models import AuditEvent, OutboxEmail, RecoveryCode
-from tests.conftest import all_rows
-from tests.staff.conftest import (
+from tests.helpers import all_rows
+from tests.staff.helpers import (
     ADMIN,
     STAFF,
     create_account,

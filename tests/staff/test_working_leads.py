@@ -10,8 +10,8 @@ from sqlalchemy import event
 from clinic.extensions import db
 from clinic.models import AuditEvent, Lead, LeadNote, OutboxEmail
 from clinic.outbox.delivery import send_due
-from tests.conftest import all_rows, parse_html
-from tests.staff.conftest import (
+from tests.helpers import all_rows, parse_html
+from tests.staff.helpers import (
     ADMIN,
     STAFF,
     add_lead,
