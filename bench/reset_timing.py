@@ -15,7 +15,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from clinic import create_app
-from clinic.staff import accounts
+from clinic.accounts import users
 
 KNOWN, UNKNOWN = "desk@clinic.test", "nobody@clinic.test"
 
@@ -38,7 +38,7 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
-        accounts.create(KNOWN, "correct horse battery staple")
+        users.create(KNOWN, "correct horse battery staple")
     client = app.test_client()
     page = client.get("/staff/password-reset").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]

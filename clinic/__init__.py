@@ -17,16 +17,16 @@ from clinic import (
     static_files,
     templating,
 )
+from clinic.accounts import passwords
+from clinic.accounts.cli import staff_cli
 from clinic.appointments.views import bp as appointments_bp
 from clinic.backup import backup_command
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
+from clinic.leads.cli import leads_cli
 from clinic.outbox.cli import outbox_cli
 from clinic.pages import bp as pages_bp
 from clinic.staff import bp as staff_bp
-from clinic.staff import passwords
-from clinic.staff.cli import staff_cli
-from clinic.staff.lead_cli import leads_cli
 from clinic.treatments import bp as treatments_bp
 
 ROOT = Path(__file__).resolve().parent.parent

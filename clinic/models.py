@@ -32,7 +32,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# The statuses of the work still to do (clinic.staff.leads.OPEN), for the index.
+# The statuses of the work still to do (clinic.leads.queries.OPEN), for the index.
 OPEN_SQL = "status IN ('new', 'contacted', 'no_show')"
 
 # An id names one patient, one email, one event forever: SQLite would otherwise

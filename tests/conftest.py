@@ -2,17 +2,28 @@
 of one migrated SQLite file, or a PostgreSQL schema rebuilt from one migration's
 dump), and real SMTP servers on 127.0.0.1."""
 
+import os
 import shutil
 import subprocess
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import make_url, text
 
 from clinic import create_app
 from clinic.extensions import db
-from tests.helpers import TEST_DATABASE_URL, TEST_SECRET, HangingSMTP, Inbox, free_port
+from clinic.outbox.delivery import send_due
+from tests.appointments.helpers import MONDAY, add_practitioner
+from tests.helpers import (
+    TEST_DATABASE_URL,
+    TEST_SECRET,
+    HangingSMTP,
+    Inbox,
+    free_port,
+)
+from tests.services import start_gunicorn, stop
 
 
 def test_settings(tmp_path) -> dict:
@@ -178,3 +189,76 @@ def hanging_smtp():
     server = HangingSMTP()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def live_site(make_app, smtp, smtp_port):
+    """The app served over real HTTP, its links made from SITE_URL, and its email
+    delivered to a real SMTP server; `deliver()` sends what the outbox holds."""
+    from tests.helpers import free_port
+    from tests.staff.http import LiveServer
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = make_app(SITE_URL=base, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
+    server = LiveServer(app, port)
+
+    class Site:
+        def __init__(self):
+            self.app, self.base, self.inbox = app, base, smtp
+
+        def deliver(self, expected: int) -> list:
+            """Send the outbox and return the messages that arrived with it."""
+            before = len(smtp.envelopes)
+            with app.app_context():
+                send_due()
+            assert smtp.wait_for(before + expected)
+            return smtp.envelopes[before:]
+
+    yield Site()
+    server.stop()
+
+
+@pytest.fixture
+def clock():
+    """The clock stopped at MONDAY; tests move it with clock.move_to(...)."""
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def ana(app):
+    return add_practitioner(app)
+
+
+@pytest.fixture
+def server(app):
+    """gunicorn with several processes and threads on the test's database."""
+    port = free_port()
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_BOOKING_MIN_SECONDS": "0",
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "FLASK_OUTBOX_SEND_IN_BACKGROUND": "false",
+        "FLASK_RATELIMIT_ENABLED": "false",
+    }
+    process = start_gunicorn(
+        env, "-w", "3", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}"
+    )
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_port):
+    def build(**overrides):
+        settings = {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "MAIL_TIMEOUT": 5,
+            "MAIL_DATA_TIMEOUT": 5,
+        }
+        return make_app(**{**settings, **overrides})
+
+    return build

@@ -2,9 +2,14 @@
 the consultation form filled in as a browser would, SMTP servers on 127.0.0.1, and
 small readers of pages and rows."""
 
+import asyncio
+import email
+import email.policy
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +17,10 @@ from zoneinfo import ZoneInfo
 import html5lib
 from sqlalchemy import select
 
+from clinic import ROOT
 from clinic.extensions import db
+from clinic.models import OutboxEmail
+from clinic.outbox.delivery import send_due
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 # The suite runs on a fresh SQLite file per test, or on this PostgreSQL database.
@@ -173,3 +181,54 @@ class HangingSMTP:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+def run_send(app, **kwargs):
+    with app.app_context():
+        return send_due(**kwargs)
+
+
+class StallingInbox(Inbox):
+    """Accepts mail, but holds every DATA until released: a sender caught mid-send."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+        self.stalled = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.stalled.set()
+        # Wait on the event in a thread, leaving the server's loop free.
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+        self.keep(envelope)
+        return "250 OK"
+
+
+def outbox_command(app, smtp_port: int, *args: str, **settings: str):
+    """Start `flask outbox ...` in its own process, on the test's database and SMTP."""
+    env = os.environ | {
+        "FLASK_SECRET_KEY": TEST_SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_MAIL_SERVER": "127.0.0.1",
+        "FLASK_MAIL_PORT": str(smtp_port),
+        "FLASK_CLINIC_NOTIFY_EMAIL": app.config["CLINIC_NOTIFY_EMAIL"],
+        "FLASK_MAIL_TIMEOUT": str(app.config["MAIL_TIMEOUT"]),
+        "FLASK_MAIL_DATA_TIMEOUT": str(app.config["MAIL_DATA_TIMEOUT"]),
+    }
+    env |= {f"FLASK_{key}": value for key, value in settings.items()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "clinic", "outbox", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def parsed(envelope) -> email.message.EmailMessage:
+    return email.message_from_bytes(envelope.content, policy=email.policy.default)
+
+
+def rows(app) -> list[OutboxEmail]:
+    return all_rows(app, OutboxEmail)

@@ -135,3 +135,9 @@ class PostgreSQL:
     def remove(self) -> None:
         self.pg("pg_ctl", "-D", self.data, "-m", "immediate", "stop", check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def nginx_lines() -> list[str]:
+    """deploy/nginx.conf's directives, one a line, comments left out."""
+    conf = (Path(__file__).parent.parent / "deploy" / "nginx.conf").read_text()
+    return [line.split("#")[0].strip() for line in conf.splitlines()]

@@ -2,17 +2,17 @@
 no Referer onward, no such path is ever recorded as where a request came from, and
 a cancelled appointment's page no longer says what it was for."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from clinic.accounts import invitations, links
+from clinic.accounts.users import find
 from clinic.extensions import db
 from clinic.models import Lead
-from clinic.staff import invitations, links
-from clinic.staff.accounts import find
 from tests.appointments.helpers import MONDAY, add_practitioner, book
 from tests.helpers import all_rows, open_form, submit
+from tests.services import nginx_lines
 from tests.staff.helpers import (
     ADMIN,
     create_account,
@@ -102,12 +102,6 @@ def test_a_cancelled_appointment_no_longer_names_the_treatment(client, appointme
     assert "Your consultation is cancelled" in page
     assert "migraine" not in page.lower()
     assert "treatment=" not in page
-
-
-def nginx_lines() -> list[str]:
-    """deploy/nginx.conf's directives, one a line, comments left out."""
-    conf = (Path(__file__).parent.parent / "deploy" / "nginx.conf").read_text()
-    return [line.split("#")[0].strip() for line in conf.splitlines()]
 
 
 def test_nginx_sets_the_forwarded_host_and_hides_its_version():

@@ -171,7 +171,7 @@ def test_a_clinic_can_name_its_own_map_link(make_app):
 
 def test_the_development_practitioner_is_not_presented_as_a_clinician(app, client):
     # `make run` creates a stand-in practitioner so booking can be tried at once.
-    from tests.staff.test_accounts_cli import staff_command
+    from tests.staff.helpers import staff_command
 
     made = staff_command(app, "bootstrap", debug=True)
     assert made.returncode == 0, made.stderr

@@ -9,13 +9,12 @@ import time_machine
 
 from clinic.clock import database_now
 from clinic.extensions import db
+from clinic.leads import retention
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import delivery
-from clinic.staff import retention
 from clinic.vocabulary import EmailStatus, LeadStatus
 from tests.helpers import TEST_DATABASE_URL, all_rows, hidden_fields, open_form, submit
-from tests.staff.helpers import add_lead
-from tests.staff.test_retention import old_lead
+from tests.staff.helpers import add_lead, old_lead
 
 
 def test_a_form_shown_before_the_clock_stepped_back_is_no_spam(make_app):

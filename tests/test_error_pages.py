@@ -4,7 +4,7 @@ phone number: `flask error-pages` writes it where deploy/nginx.conf looks for it
 import shutil
 from pathlib import Path
 
-from tests.test_bearer_links import nginx_lines
+from tests.services import nginx_lines
 
 ROOT = Path(__file__).parent.parent
 

@@ -12,9 +12,9 @@ import pytest
 import time_machine
 
 from clinic import ROOT
+from clinic.accounts import links
 from clinic.extensions import db
 from clinic.models import Invitation
-from clinic.staff import links
 from tests.appointments.helpers import MONDAY, add_practitioner, book, local, offered
 from tests.helpers import PAGE_KINDS, submit
 from tests.staff.helpers import ADMIN, add_lead, create_account, csrf_token, sign_in

@@ -9,10 +9,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, select
 
-from clinic.appointments import booking
+from clinic.appointments import changes
 from clinic.extensions import db
+from clinic.leads import workflow
 from clinic.models import Appointment, AuditEvent, Lead, LeadNote, OutboxEmail
-from clinic.staff import workflow
 from clinic.vocabulary import AuditAction
 from tests.appointments.helpers import add_practitioner, local
 from tests.helpers import TEST_DATABASE_URL
@@ -31,7 +31,7 @@ def test_a_deleted_newest_leads_ids_are_not_handed_on(app, time_machine):
     erased = add_lead(app, email="erased@example.com")
     with app.app_context():
         lead = db.session.get(Lead, erased)
-        booking.book(lead, local("2027-03-03T10:00"))
+        changes.book(lead, local("2027-03-03T10:00"))
         db.session.add(LeadNote(lead_id=erased, author_id=staff, body="Called."))
         db.session.commit()
         before = {m: newest(m) for m in (Lead, Appointment, LeadNote, OutboxEmail)}
@@ -44,7 +44,7 @@ def test_a_deleted_newest_leads_ids_are_not_handed_on(app, time_machine):
     assert later > erased
     with app.app_context():
         lead = db.session.get(Lead, later)
-        booking.book(lead, local("2027-03-03T10:00"))
+        changes.book(lead, local("2027-03-03T10:00"))
         db.session.add(LeadNote(lead_id=later, author_id=staff, body="Called."))
         db.session.add(AuditEvent(lead_id=later, action=AuditAction.VIEW))
         db.session.commit()
@@ -118,8 +118,8 @@ def test_an_upgraded_sqlite_install_keeps_its_rows_and_never_reuses_an_erased_id
     other = add_lead(app, email="other@example.com")
     assert other > 9  # above the id the activity log remembers
     with app.app_context():
-        with pytest.raises(booking.TimeTaken):
-            booking.book(db.session.get(Lead, other), local("2027-03-03T10:00"))
+        with pytest.raises(changes.TimeTaken):
+            changes.book(db.session.get(Lead, other), local("2027-03-03T10:00"))
         db.session.rollback()
         # ...and deleting a lead still takes its appointment and emails with it.
         workflow.delete(db.session.get(Lead, kept))

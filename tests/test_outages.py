@@ -16,10 +16,17 @@ from sqlalchemy import event
 
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
-from tests.helpers import all_rows, open_form, submit, valid_form
+from tests.helpers import (
+    StallingInbox,
+    all_rows,
+    open_form,
+    outbox_command,
+    parsed,
+    submit,
+    valid_form,
+)
 from tests.services import PG_BIN, PostgreSQL
 from tests.staff.helpers import sign_in
-from tests.test_outbox import StallingInbox, outbox_command, parsed
 
 needs_postgresql = pytest.mark.skipif(PG_BIN is None, reason="PostgreSQL missing")
 names = (f"outage_{n}" for n in itertools.count())

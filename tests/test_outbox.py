@@ -5,14 +5,11 @@ import asyncio
 import contextlib
 import email
 import email.policy
-import os
 import re
 import signal
 import socket
 import ssl
 import subprocess
-import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,64 +19,23 @@ from aiosmtpd.controller import Controller
 from flask_mail import Message
 from sqlalchemy import select, update
 
-from clinic import ROOT
 from clinic.extensions import db, mail
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages, transport
 from clinic.outbox.background import kick
 from clinic.outbox.delivery import claim_next, now_utc, send_due
 from clinic.vocabulary import EmailKind, EmailStatus
-from tests.helpers import TEST_SECRET, Inbox, all_rows, submit
+from tests.helpers import (
+    Inbox,
+    StallingInbox,
+    all_rows,
+    outbox_command,
+    parsed,
+    rows,
+    run_send,
+    submit,
+)
 from tests.staff.helpers import add_lead
-
-
-@pytest.fixture
-def mail_app(make_app, smtp_port):
-    def build(**overrides):
-        settings = {
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp_port,
-            "MAIL_TIMEOUT": 5,
-            "MAIL_DATA_TIMEOUT": 5,
-        }
-        return make_app(**{**settings, **overrides})
-
-    return build
-
-
-def rows(app) -> list[OutboxEmail]:
-    return all_rows(app, OutboxEmail)
-
-
-def run_send(app, **kwargs):
-    with app.app_context():
-        return send_due(**kwargs)
-
-
-def outbox_command(app, smtp_port: int, *args: str, **settings: str):
-    """Start `flask outbox ...` in its own process, on the test's database and SMTP."""
-    env = os.environ | {
-        "FLASK_SECRET_KEY": TEST_SECRET,
-        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "FLASK_MAIL_SERVER": "127.0.0.1",
-        "FLASK_MAIL_PORT": str(smtp_port),
-        "FLASK_CLINIC_NOTIFY_EMAIL": app.config["CLINIC_NOTIFY_EMAIL"],
-        "FLASK_MAIL_TIMEOUT": str(app.config["MAIL_TIMEOUT"]),
-        "FLASK_MAIL_DATA_TIMEOUT": str(app.config["MAIL_DATA_TIMEOUT"]),
-    }
-    env |= {f"FLASK_{key}": value for key, value in settings.items()}
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "clinic", "outbox", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def parsed(envelope) -> email.message.EmailMessage:
-    return email.message_from_bytes(envelope.content, policy=email.policy.default)
 
 
 def bodies(message) -> tuple[str, str]:
@@ -478,22 +434,6 @@ def test_from_address_follows_the_clinic_identity(mail_app, smtp):
     senders = {parsed(e)["From"] for e in smtp.envelopes}
     assert senders == {"Harbor Skin <hello@harbor.test>"}
     assert {e.mail_from for e in smtp.envelopes} == {"hello@harbor.test"}
-
-
-class StallingInbox(Inbox):
-    """Accepts mail, but holds every DATA until released: a sender caught mid-send."""
-
-    def __init__(self):
-        super().__init__()
-        self.release = threading.Event()
-        self.stalled = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.stalled.set()
-        # Wait on the event in a thread, leaving the server's loop free.
-        await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
-        self.keep(envelope)
-        return "250 OK"
 
 
 def test_sender_killed_mid_send_is_replaced_at_once_on_its_machine(mail_app, smtp_port):

@@ -9,8 +9,7 @@ import threading
 
 from aiosmtpd.controller import Controller
 
-from tests.helpers import Inbox, submit
-from tests.test_outbox import mail_app, outbox_command, parsed, rows  # noqa: F401
+from tests.helpers import Inbox, outbox_command, parsed, rows, submit
 
 
 class SilentOnce(Inbox):

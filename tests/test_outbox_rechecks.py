@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from clinic.appointments import booking
+from clinic.appointments import changes
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
 from clinic.outbox import delivery, transport
 from clinic.vocabulary import EmailKind, EmailStatus
 from tests.appointments.helpers import MONDAY, add_practitioner, local
+from tests.helpers import run_send
 from tests.staff.helpers import add_lead
-from tests.test_outbox import mail_app, run_send  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def booked(mail_app):  # noqa: F811 - the fixture imported above
         lead_id = add_lead(app, emails=False)
         with app.app_context():
             lead = db.session.get(Lead, lead_id)
-            appointment = booking.book(lead, local("2027-03-03T10:00"))
+            appointment = changes.book(lead, local("2027-03-03T10:00"))
             db.session.commit()
             appointment_id = appointment.id
         yield app, appointment_id, clock
@@ -40,7 +40,7 @@ def claim(app, kind: EmailKind):
 
 def cancel(app, appointment_id: int) -> None:
     with app.app_context():
-        booking.cancel(db.session.get(Appointment, appointment_id), by_patient=False)
+        changes.cancel(db.session.get(Appointment, appointment_id), by_patient=False)
         db.session.commit()
 
 

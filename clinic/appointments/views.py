@@ -14,10 +14,10 @@ from flask import (
     url_for,
 )
 
-from clinic.appointments import availability, booking, calendar, links
+from clinic.appointments import availability, calendar, changes, links
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
-from clinic.booking.picker import check_day, read_day, times_for
+from clinic.appointments.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
 from clinic.extensions import db, limit_from, limiter, reads_only
 from clinic.outbox.background import kick
@@ -47,7 +47,7 @@ def page(
     token = links.token_for(appointment)
     treatment = appointment.lead.treatment
     day = day or appointment.starts_at.astimezone(availability.zone()).date()
-    changeable = booking.can_change_online(appointment)
+    changeable = changes.can_change_online(appointment)
     picker = None
     if changeable:
         picker = times_for(day, treatment, alternatives, ignore=appointment.id)
@@ -109,9 +109,9 @@ def cancel(token: str):
     if not form.validate_on_submit():
         return page(appointment, 400, error="Your page had expired. Please try again.")
     try:
-        booking.cancel(appointment, by_patient=True)
+        changes.cancel(appointment, by_patient=True)
         db.session.commit()
-    except (booking.Unchangeable, booking.TooLate) as refusal:
+    except (changes.Unchangeable, changes.TooLate) as refusal:
         db.session.rollback()
         return page(appointment, 409, error=str(refusal))
     except OUTAGES:
@@ -134,15 +134,15 @@ def reschedule(token: str):
     try:
         start = availability.parse_local(form.appointment_start.data)
         check_day(start, day)
-        moved = booking.reschedule(appointment, start, by_patient=True)
+        moved = changes.reschedule(appointment, start, by_patient=True)
         db.session.commit()
-    except (booking.Unchangeable, booking.TooLate) as refusal:
+    except (changes.Unchangeable, changes.TooLate) as refusal:
         db.session.rollback()
         return page(appointment, 409, error=str(refusal))
     except NotBookable as refusal:
         db.session.rollback()
         return page(appointment, 400, error=str(refusal), day=day)
-    except booking.TimeTaken as taken:
+    except changes.TimeTaken as taken:
         db.session.rollback()
         return page(
             appointment,

@@ -12,9 +12,9 @@ from flask import current_app, render_template, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from clinic.appointments.picker import times_for
 from clinic.booking import tokens
 from clinic.booking.forms import ConsultationForm, bookable_range
-from clinic.booking.picker import times_for
 
 CSRF_SLOT = "__csrf_token_for_this_visitor__"
 TOKEN_SLOT = "__form_token_for_this_visitor__"

@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 from clinic import identity
 from clinic.appointments import availability
 from clinic.appointments.availability import NotBookable
+from clinic.appointments.picker import check_day, read_day
 from clinic.booking import tokens
-from clinic.booking.picker import check_day, read_day
 from clinic.forms import SiteForm
 from clinic.identity import DAYS
 from clinic.treatments import catalog

@@ -12,12 +12,13 @@ from flask import (
     url_for,
 )
 
-from clinic.appointments import availability, booking, links
-from clinic.booking import blank_form, leads
+from clinic.appointments import availability, changes, links
+from clinic.appointments.picker import first_free_day, read_day, times_for
+from clinic.booking import blank_form
 from clinic.booking.forms import ConsultationForm, bookable_range
-from clinic.booking.picker import first_free_day, read_day, times_for
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
 from clinic.extensions import csrf, db, limit_from, limiter, reads_only
+from clinic.leads import intake
 from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
@@ -87,10 +88,10 @@ def submit():
         # gets its redirect (429 when over the limit, whatever the storage does).
         with limiter.limit(booking_rate_limit):
             try:
-                lead_id, appointment = leads.submit(form)
-            except booking.TimeTaken as taken:
+                lead_id, appointment = intake.submit(form)
+            except changes.TimeTaken as taken:
                 return form_page(form, 409, alternatives=taken.alternatives)
-            except booking.TooManyBookings as refusal:
+            except changes.TooManyBookings as refusal:
                 return form_page(form, 409, refusal=str(refusal))
             except OUTAGES as error:
                 current_app.logger.error("request not stored: %s", error)

@@ -16,7 +16,7 @@ from clinic.outbox.runner import Runner
 def daily_purge(stop: threading.Event) -> None:
     """Apply the retention periods (the worker's daily chore), in small pauses,
     stopping with the worker."""
-    from clinic.staff import retention  # the staff area imports the outbox
+    from clinic.leads import retention  # the staff area imports the outbox
 
     found = retention.purge(stop=stop)
     if found.refused:

@@ -124,7 +124,7 @@ def reply(email: OutboxEmail) -> Message:
 
 
 def invitation(email: OutboxEmail) -> Message:
-    from clinic.staff import links  # the staff area imports the outbox, not back
+    from clinic.accounts import links  # the staff area imports the outbox, not back
 
     clinic = identity.current()
     context = {
@@ -140,7 +140,7 @@ def invitation(email: OutboxEmail) -> Message:
 
 
 def password_reset(email: OutboxEmail) -> Message:
-    from clinic.staff import links
+    from clinic.accounts import links
 
     clinic = identity.current()
     context = {

@@ -1,7 +1,12 @@
 """Booking helpers: practitioners put straight into the database, the clinic's clock,
 and the form filled with a chosen time."""
 
+import http.cookiejar
 import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +14,14 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail, StaffUser
-from tests.helpers import open_form, valid_form
+from tests.helpers import (
+    hidden_fields,
+    open_form,
+    valid_form,
+)
+from tests.staff.helpers import (
+    csrf_token,
+)
 
 CLINIC = ZoneInfo("America/Los_Angeles")
 # Monday 1 March 2027, 08:00 in Los Angeles (PST, UTC-8): default hours open at
@@ -81,3 +93,55 @@ def emails(app, kind=None) -> list[OutboxEmail]:
 def lead_count(app) -> int:
     with app.app_context():
         return len(db.session.scalars(select(Lead.id)).all())
+
+
+def post(client, path, follow_redirects=False, **data):
+    """Post with the page's token; a time goes with the day its picker shows."""
+    if data.get("appointment_start") and "date" not in data:
+        data["date"] = data["appointment_start"][:10]
+    token = csrf_token(client.get("/staff/calendar").text)
+    return client.post(
+        path, data={"csrf_token": token, **data}, follow_redirects=follow_redirects
+    )
+
+
+class Patient:
+    """A browser of its own: cookies, the form's tokens, then one press of "Book"."""
+
+    def __init__(self, base: str, number: int):
+        self.base, self.number = base, number
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), NoRedirect
+        )
+        with self.opener.open(f"{base}/consultation", timeout=30) as page:
+            self.tokens = hidden_fields(page.read().decode())
+
+    def book(
+        self, start: str, ready: threading.Barrier, **overrides
+    ) -> tuple[int, str]:
+        form = valid_form(
+            **{
+                "email": f"patient{self.number}@example.com",
+                "phone": f"(714) 555-01{self.number:02d}",
+                "first_name": f"Patient{self.number}",
+                "treatment": "botox-hyperhidrosis",
+                "preferred_date": start[:10],
+                "appointment_start": start,
+                **overrides,
+            }
+        )
+        body = urllib.parse.urlencode({**self.tokens, **form}).encode()
+        ready.wait()
+        try:
+            with self.opener.open(f"{self.base}/consultation", body, timeout=60) as r:
+                return r.status, r.headers.get("Location", "")
+        except urllib.error.HTTPError as answer:
+            text = answer.read().decode()
+            answer.close()
+            return answer.code, text
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

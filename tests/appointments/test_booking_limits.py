@@ -15,16 +15,15 @@ from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages
 from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus
 from tests.appointments.helpers import (
+    Patient,
     add_practitioner,
     appointments,
     book,
     emails,
+    post,
 )
-from tests.appointments.test_race import Patient
-from tests.appointments.test_staff import post
-from tests.helpers import all_rows, next_open_day, submit
+from tests.helpers import all_rows, next_open_day, run_send, submit
 from tests.staff.helpers import STAFF, add_lead, create_account, csrf_token, sign_in
-from tests.test_outbox import run_send
 
 TIMES = ["2027-03-03T09:00", "2027-03-03T11:00", "2027-03-04T10:00", "2027-03-05T14:00"]
 

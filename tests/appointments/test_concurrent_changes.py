@@ -12,12 +12,16 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from clinic.appointments import availability, booking, links
+from clinic.appointments import availability, changes, links
 from clinic.extensions import db
 from clinic.models import Lead
 from clinic.vocabulary import AppointmentStatus, EmailKind, EmailStatus
-from tests.appointments.helpers import add_practitioner, appointments, emails
-from tests.appointments.test_race import NoRedirect
+from tests.appointments.helpers import (
+    NoRedirect,
+    add_practitioner,
+    appointments,
+    emails,
+)
 from tests.helpers import next_open_day
 from tests.staff.helpers import add_lead
 
@@ -62,7 +66,7 @@ def booked_pages(app, count: int) -> list[tuple[int, str, str]]:
         for n, lead_id in enumerate(lead_ids):
             lead = db.session.get(Lead, lead_id)
             start = availability.parse_local(f"{day.isoformat()}T{9 + n // 2:02d}:00")
-            appointment = booking.book(lead, start, notice=False)
+            appointment = changes.book(lead, start, notice=False)
             db.session.commit()
             later = f"{(day + timedelta(days=1)).isoformat()}T{9 + n // 2:02d}:30"
             found.append(

@@ -10,8 +10,7 @@ import pytest
 
 from clinic.models import Lead
 from clinic.vocabulary import EmailKind
-from tests.appointments.helpers import appointments, book, emails, offered
-from tests.appointments.test_staff import post
+from tests.appointments.helpers import appointments, book, emails, offered, post
 from tests.helpers import all_rows, open_form, valid_form
 from tests.staff.helpers import STAFF, add_lead, create_account, csrf_token, sign_in
 

@@ -4,8 +4,7 @@ is converted between time zones before the range is checked."""
 
 import pytest
 
-from tests.appointments.helpers import appointments, book, offered
-from tests.appointments.test_staff import post
+from tests.appointments.helpers import appointments, book, offered, post
 from tests.staff.helpers import STAFF, add_lead, create_account, csrf_token, sign_in
 
 pytestmark = pytest.mark.usefixtures("clock")

@@ -3,12 +3,8 @@ refuses overlapping times for one practitioner (an exclusion constraint on
 PostgreSQL, triggers on SQLite), proven with real concurrent HTTP requests against
 gunicorn on whichever database the suite runs on."""
 
-import http.cookiejar
 import secrets
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -20,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from clinic.extensions import db
 from clinic.models import Appointment
 from tests.appointments.helpers import (
+    Patient,
     add_practitioner,
     appointments,
     book,
@@ -27,55 +24,11 @@ from tests.appointments.helpers import (
     offered,
 )
 from tests.helpers import (
-    hidden_fields,
     next_open_day,
-    valid_form,
 )
 from tests.staff.helpers import add_lead
 
 PATIENTS = 12
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Patient:
-    """A browser of its own: cookies, the form's tokens, then one press of "Book"."""
-
-    def __init__(self, base: str, number: int):
-        self.base, self.number = base, number
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar), NoRedirect
-        )
-        with self.opener.open(f"{base}/consultation", timeout=30) as page:
-            self.tokens = hidden_fields(page.read().decode())
-
-    def book(
-        self, start: str, ready: threading.Barrier, **overrides
-    ) -> tuple[int, str]:
-        form = valid_form(
-            **{
-                "email": f"patient{self.number}@example.com",
-                "phone": f"(714) 555-01{self.number:02d}",
-                "first_name": f"Patient{self.number}",
-                "treatment": "botox-hyperhidrosis",
-                "preferred_date": start[:10],
-                "appointment_start": start,
-                **overrides,
-            }
-        )
-        body = urllib.parse.urlencode({**self.tokens, **form}).encode()
-        ready.wait()
-        try:
-            with self.opener.open(f"{self.base}/consultation", body, timeout=60) as r:
-                return r.status, r.headers.get("Location", "")
-        except urllib.error.HTTPError as answer:
-            text = answer.read().decode()
-            answer.close()
-            return answer.code, text
 
 
 def press_at_once(base: str, start: str) -> list[tuple[int, str]]:

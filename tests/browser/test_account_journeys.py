@@ -6,8 +6,8 @@ import pyotp
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from clinic.staff import accounts, invitations
-from tests.staff.helpers import ADMIN, create_account, live_site  # noqa: F401
+from clinic.accounts import invitations, users
+from tests.staff.helpers import ADMIN, create_account
 from tests.staff.http import link_in
 
 NEW = "reception@clinic.test"
@@ -29,11 +29,11 @@ def no_violations(page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_from_the_invitation_email_to_the_leads_by_keyboard(chromium, live_site):  # noqa: F811
+def test_from_the_invitation_email_to_the_leads_by_keyboard(chromium, live_site):
     app = live_site.app
     create_account(app, ADMIN, admin=True)
     with app.app_context():
-        invitations.invite(NEW, False, False, "Jo Baker", by=accounts.find(ADMIN))
+        invitations.invite(NEW, False, False, "Jo Baker", by=users.find(ADMIN))
     (email,) = live_site.deliver(1)
     link = link_in(email, live_site.base)
 

@@ -3,7 +3,6 @@ place, without it "Show free times" brings them with everything typed kept; the
 keyboard reaches every time; the appointment page moves and cancels it."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,15 +10,8 @@ from playwright.sync_api import expect
 
 from clinic.models import Appointment, Lead
 from tests.appointments.helpers import CLINIC, add_practitioner
-from tests.helpers import all_rows, next_open_day
-
-
-def weekday(days_ahead: int):
-    """A Monday to Friday, when the clinic opens at 9:00 (10:00 on Saturdays)."""
-    day = next_open_day(days_ahead)
-    while day.weekday() > 4:
-        day += timedelta(days=1)
-    return day
+from tests.browser.helpers import weekday
+from tests.helpers import all_rows
 
 
 @pytest.fixture

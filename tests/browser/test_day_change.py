@@ -9,12 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from clinic.appointments import booking, links
+from clinic.appointments import changes, links
 from clinic.extensions import db
 from clinic.models import Appointment, Lead
 from tests.appointments.helpers import CLINIC, add_practitioner, local
-from tests.browser.test_booking_journeys import weekday
-from tests.browser.test_staff_journeys import sign_in_with_keyboard
+from tests.browser.helpers import sign_in_with_keyboard, weekday
 from tests.helpers import all_rows
 from tests.staff.helpers import STAFF, add_lead, create_account
 
@@ -26,7 +25,7 @@ def booked(live_app):
     lead_id = add_lead(live_app, treatment="botox-hyperhidrosis")
     with live_app.app_context():
         lead = db.session.get(Lead, lead_id)
-        appointment = booking.book(lead, local(f"{weekday(9).isoformat()}T09:00"))
+        appointment = changes.book(lead, local(f"{weekday(9).isoformat()}T09:00"))
         db.session.commit()
         return lead_id, "/appointments/" + links.token_for(appointment)
 

@@ -9,11 +9,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import update
 
-from clinic.appointments import availability, booking
+from clinic.accounts import invitations
+from clinic.accounts.users import find
+from clinic.appointments import availability, changes
 from clinic.extensions import db
 from clinic.models import Lead, LeadNote, StaffUser
-from clinic.staff import invitations
-from clinic.staff.accounts import find
+from tests.browser.helpers import sign_in_with_keyboard
 from tests.helpers import all_rows
 from tests.staff.helpers import ADMIN, PASSWORD, STAFF, add_lead, create_account
 
@@ -25,16 +26,6 @@ def first_time_today():
         if slots:
             return slots[0].start
     return None
-
-
-def sign_in_with_keyboard(page, email: str) -> None:
-    """Sign in with the keyboard alone and wait for the lead list."""
-    page.locator("#email").focus()
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
 
 
 @pytest.fixture
@@ -55,7 +46,7 @@ def desk(live_app):
         lead = db.session.get(Lead, booked)
         start = first_time_today()
         if start is not None:
-            booking.book(lead, start, notice=False)
+            changes.book(lead, start, notice=False)
             db.session.commit()
     return add_lead(
         live_app,

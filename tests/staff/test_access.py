@@ -47,9 +47,9 @@ ADMIN_ONLY = {
     "staff.privacy_export",
     "staff.privacy_erase",
 }
-# The calendar feed's secret address is its key (tests/appointments/test_staff);
-# the pages before sign-in are tested in tests/staff/test_account_links.py and
-# test_two_step.py.
+# The calendar feed's secret address is its key
+# (tests/staff/schedule/test_booking_from_a_lead.py); the pages before sign-in are
+# tested in tests/staff/auth/.
 OPEN = {
     "staff.login",
     "staff.calendar_feed",

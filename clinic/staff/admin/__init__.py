@@ -1,0 +1,1 @@
+"""Administration: the team, the activity log and privacy requests."""

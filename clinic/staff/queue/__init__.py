@@ -1,0 +1,1 @@
+"""The lead queue and the lead page."""

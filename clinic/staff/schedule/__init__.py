@@ -1,0 +1,1 @@
+"""The schedule: appointments, the calendar and availability."""

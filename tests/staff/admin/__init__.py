@@ -1,0 +1,1 @@
+"""Tests of administration: the team, activity, retention and privacy."""

@@ -1,0 +1,1 @@
+"""Tests of signing in and of one's own account."""

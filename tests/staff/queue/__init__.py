@@ -1,0 +1,1 @@
+"""Tests of the lead queue and the lead page."""

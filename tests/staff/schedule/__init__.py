@@ -1,0 +1,1 @@
+"""Tests of the staff schedule: booking from a lead, outcomes, the calendar."""
