@@ -19,14 +19,20 @@ from clinic import (
 )
 from clinic.accounts import passwords
 from clinic.accounts.cli import staff_cli
+from clinic.appointments import emails as appointment_emails
 from clinic.appointments.views import bp as appointments_bp
 from clinic.backup import backup_command
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
+from clinic.booking import emails as request_emails
+from clinic.leads import retention
 from clinic.leads.cli import leads_cli
+from clinic.outbox import background, chores, messages
 from clinic.outbox.cli import outbox_cli
 from clinic.pages import bp as pages_bp
 from clinic.staff import bp as staff_bp
+from clinic.staff.auth import emails as account_emails
+from clinic.staff.queue import emails as reply_emails
 from clinic.treatments import bp as treatments_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +60,7 @@ def create_app(
     static_files.register(app)
     routing.register(app)
     register_blueprints(app)
+    register_outbox(app)
     errors.register(app)
     security.register(app)
     register_commands(app)
@@ -73,6 +80,21 @@ def register_blueprints(app: Flask) -> None:
         staff_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def register_outbox(app: Flask) -> None:
+    """Tell the outbox how each feature's emails are written and which chores it
+    runs daily, and wake its sender whenever a commit stores an email."""
+    for builders in (
+        messages.BUILDERS,
+        request_emails.BUILDERS,
+        appointment_emails.BUILDERS,
+        reply_emails.BUILDERS,
+        account_emails.BUILDERS,
+    ):
+        messages.register(app, builders)
+    chores.register(app, retention.daily_purge)
+    background.register()
 
 
 def register_commands(app: Flask) -> None:

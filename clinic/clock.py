@@ -1,4 +1,5 @@
-"""The one clock that decides what data expires and who holds an email: the
+"""The clinic's clocks: now in UTC, the clinic's time zone and its name, and the one
+clock that decides what data expires and who holds an email: the
 database's.
 
 Every web process and sender asks the same database, so a machine whose clock is
@@ -9,6 +10,7 @@ and the retention purge also checks it against the data (retention.clock_problem
 """
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -24,3 +26,26 @@ def database_now() -> datetime:
     ):
         return db.session.scalar(select(func.now())).astimezone(UTC)
     return datetime.now(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
+
+# How patients name the US zones; any other is shown as its key.
+ZONE_NAMES = {
+    "America/Los_Angeles": "Pacific Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Arizona Time",
+    "America/Chicago": "Central Time",
+    "America/New_York": "Eastern Time",
+}
+
+
+def zone_name() -> str:
+    key = current_app.config["CLINIC_TIMEZONE"]
+    return ZONE_NAMES.get(key, key)

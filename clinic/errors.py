@@ -1,8 +1,6 @@
 """Friendly error pages."""
 
-from flask import Flask, render_template, request
-from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask import Flask, render_template
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -23,6 +21,11 @@ def unavailable_page():
     )
 
 
+def error_page(error: HTTPException):
+    template = "errors/404.html" if error.code == 404 else "errors/error.html"
+    return render_template(template, error=error), error.code
+
+
 def register(app: Flask) -> None:
     """Render every HTTP error, and any unexpected one, as a page of the site."""
 
@@ -38,20 +41,7 @@ def register(app: Flask) -> None:
             },
         )
 
-    @app.errorhandler(CSRFError)
-    def form_token_refused(error: CSRFError):
-        # A staff form sent after its session ended (signed out idle, cookies
-        # cleared) is a sign-in, not an error: back to the page after it.
-        if request.path.startswith("/staff/") and not current_user.is_authenticated:
-            from clinic.staff.guard import require_staff
-
-            return require_staff() or http_error(error)
-        return http_error(error)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        template = "errors/404.html" if error.code == 404 else "errors/error.html"
-        return render_template(template, error=error), error.code
+    app.register_error_handler(HTTPException, error_page)
 
     def database_unavailable(error: Exception):
         app.logger.error("database unavailable: %s", error)

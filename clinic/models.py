@@ -1,7 +1,7 @@
 """Database models shared by features: consultation leads, their outgoing emails,
 the staff who work them, and the trail of what staff did."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from clinic.clock import utcnow
 from clinic.extensions import db
 from clinic.vocabulary import (
     AppointmentStatus,
@@ -26,11 +27,6 @@ from clinic.vocabulary import (
     LeadStatus,
     StoredAs,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 # The statuses of the work still to do (clinic.leads.queries.OPEN), for the index.
 OPEN_SQL = "status IN ('new', 'contacted', 'no_show')"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from clinic import seo
-from clinic.appointments.availability import zone_name
+from clinic.clock import zone_name
 
 
 def register(app: Flask) -> None:

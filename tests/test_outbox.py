@@ -19,11 +19,12 @@ from aiosmtpd.controller import Controller
 from flask_mail import Message
 from sqlalchemy import select, update
 
+from clinic.clock import utcnow
 from clinic.extensions import db, mail
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import messages, transport
 from clinic.outbox.background import kick
-from clinic.outbox.delivery import claim_next, now_utc, send_due
+from clinic.outbox.delivery import claim_next, send_due
 from clinic.vocabulary import EmailKind, EmailStatus
 from tests.helpers import (
     Inbox,
@@ -98,7 +99,7 @@ def test_lead_is_kept_when_smtp_is_down_and_delivered_once_it_is_back(
     tried, waiting = rows(app)
     assert tried.status == "pending" and tried.attempts == 0
     assert "Connection refused" in tried.last_error or "Errno" in tried.last_error
-    assert tried.next_attempt_at <= now_utc()
+    assert tried.next_attempt_at <= utcnow()
     assert (waiting.status, waiting.attempts) == ("pending", 0)
     assert waiting.last_error is None
     assert str(run_send(app)) == "0 sent, 1 failed; the mail server is unavailable"
@@ -136,7 +137,7 @@ def test_post_returns_at_once_while_smtp_hangs(make_app, hanging_smtp):
 def test_email_whose_sender_died_mid_send_is_retried_after_the_lease(mail_app, smtp):
     app = mail_app(OUTBOX_LEASE_SECONDS=120)
     submit(app.test_client())
-    t0 = now_utc()
+    t0 = utcnow()
     with app.app_context():
         first = claim_next(t0)  # a sender takes the lease ... and dies here
         assert first is not None
@@ -153,7 +154,7 @@ def test_a_claim_from_another_machine_waits_for_its_lease(mail_app, smtp):
     of this machine that still runs: both keep their lease."""
     app = mail_app(OUTBOX_LEASE_SECONDS=120)
     submit(app.test_client())
-    t0 = now_utc()
+    t0 = utcnow()
     with app.app_context():
         elsewhere = claim_next(t0)
         claim_next(t0)  # held by this test's own process, alive
@@ -173,7 +174,7 @@ def test_a_claim_of_a_process_that_ended_is_free_at_once(mail_app, smtp):
     ended = subprocess.Popen(["true"])  # a process of this machine, now gone
     ended.wait()
     with app.app_context():
-        taken = claim_next(now_utc())
+        taken = claim_next(utcnow())
         db.session.execute(
             update(OutboxEmail)
             .where(OutboxEmail.id == taken)
@@ -186,7 +187,7 @@ def test_a_claim_of_a_process_that_ended_is_free_at_once(mail_app, smtp):
 def test_two_senders_cannot_claim_the_same_email(mail_app):
     app = mail_app()
     submit(app.test_client())
-    t0 = now_utc()
+    t0 = utcnow()
     with app.app_context():
         first = claim_next(t0)
         second = claim_next(t0 + timedelta(seconds=1))
@@ -208,7 +209,7 @@ def test_back_off_grows_and_gives_up_after_max_attempts(mail_app, smtp_port):
     submit(app.test_client())
     controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    t0 = now_utc()
+    t0 = utcnow()
     gaps = []
     try:
         for step in range(3):
@@ -520,7 +521,7 @@ class RivalSenderInbox(Inbox):
     async def handle_DATA(self, server, session, envelope):
         self.traveller.shift(self.step)
         with self.app.app_context():
-            claimed = claim_next(now_utc())
+            claimed = claim_next(utcnow())
             if claimed is not None:
                 email = db.session.get(OutboxEmail, claimed)
                 email.status, email.lease_until = EmailStatus.SENT, None
@@ -539,7 +540,7 @@ def test_a_long_run_never_lets_a_lease_lapse_before_its_email_is_sent(
     client = app.test_client()
     for n in range(4):
         submit(client, email=f"patient{n}@example.com")
-    with time_machine.travel(now_utc(), tick=False) as traveller:
+    with time_machine.travel(utcnow(), tick=False) as traveller:
         inbox = RivalSenderInbox(app, traveller, timedelta(seconds=45))
         controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
         controller.start()

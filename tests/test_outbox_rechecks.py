@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from clinic import clock
 from clinic.appointments import changes
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
@@ -33,7 +34,7 @@ def booked(mail_app):  # noqa: F811 - the fixture imported above
 
 def claim(app, kind: EmailKind):
     with app.app_context():
-        email_id = delivery.claim_next(delivery.now_utc())
+        email_id = delivery.claim_next(clock.utcnow())
         assert db.session.get(OutboxEmail, email_id).kind == kind
         return email_id
 
@@ -46,7 +47,7 @@ def cancel(app, appointment_id: int) -> None:
 
 def deliver(app, email_id: int) -> delivery.Outcome:
     with app.app_context(), transport.Courier() as courier:
-        return delivery.deliver(email_id, delivery.now_utc(), courier)
+        return delivery.deliver(email_id, clock.utcnow(), courier)
 
 
 def status_of(app, email_id: int) -> EmailStatus:

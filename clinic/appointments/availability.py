@@ -8,12 +8,12 @@ skips does not exist, so it is never offered.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from clinic import identity
+from clinic.clock import utcnow, zone
 from clinic.extensions import db
 from clinic.identity import DAYS
 from clinic.models import Appointment, StaffUser, TimeOff
@@ -58,31 +58,8 @@ def part_of_day(moment: time) -> str:
     return "afternoon" if moment.hour < 17 else "evening"
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-
-
-# How patients name the US zones; any other is shown as its key.
-ZONE_NAMES = {
-    "America/Los_Angeles": "Pacific Time",
-    "America/Denver": "Mountain Time",
-    "America/Phoenix": "Arizona Time",
-    "America/Chicago": "Central Time",
-    "America/New_York": "Eastern Time",
-}
-
-
-def zone_name() -> str:
-    key = current_app.config["CLINIC_TIMEZONE"]
-    return ZONE_NAMES.get(key, key)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
 def today() -> date:
-    return now_utc().astimezone(zone()).date()
+    return utcnow().astimezone(zone()).date()
 
 
 def bookable_range() -> tuple[date, date]:
@@ -246,7 +223,7 @@ def day_slots(
     consultation. `ignore` leaves out one appointment (the one being moved);
     `booked=False` asks which times the clinic offers at all; `only` keeps one
     practitioner; `notice=False` lets staff book sooner than patients may."""
-    now = now or now_utc()
+    now = now or utcnow()
     first, last = bookable_range()
     hours = clinic_hours(day)
     if day < first or day > last or hours is None:
@@ -303,7 +280,7 @@ def check_offered(
 ) -> None:
     """Refuse, with the reason, a time the clinic never offers: in the past, too
     soon, too far ahead, on a closed day or off the grid."""
-    now = now or now_utc()
+    now = now or utcnow()
     first, last = bookable_range()
     if start.astimezone(UTC) <= now:
         raise NotBookable("That time has passed. Please choose another.")

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from clinic import identity
 from clinic.appointments import links
-from clinic.appointments.availability import zone
+from clinic.clock import zone
 from clinic.models import Appointment, StaffUser
 from clinic.vocabulary import AppointmentStatus
 

@@ -14,13 +14,13 @@ from flask import (
     url_for,
 )
 
+from clinic import clock
 from clinic.appointments import availability, calendar, changes, links
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
 from clinic.appointments.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
 from clinic.extensions import db, limit_from, limiter, reads_only
-from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -46,7 +46,7 @@ def page(
     taken, the nearest free ones; `day`: whose free times to offer for a move."""
     token = links.token_for(appointment)
     treatment = appointment.lead.treatment
-    day = day or appointment.starts_at.astimezone(availability.zone()).date()
+    day = day or appointment.starts_at.astimezone(clock.zone()).date()
     changeable = changes.can_change_online(appointment)
     picker = None
     if changeable:
@@ -58,8 +58,8 @@ def page(
         appointment=appointment,
         token=token,
         treatment=catalog.get(treatment),
-        start=appointment.starts_at.astimezone(availability.zone()),
-        end=appointment.ends_at.astimezone(availability.zone()),
+        start=appointment.starts_at.astimezone(clock.zone()),
+        end=appointment.ends_at.astimezone(clock.zone()),
         changeable=changeable,
         times=picker,
         day=day,
@@ -117,7 +117,6 @@ def cancel(token: str):
     except OUTAGES:
         db.session.rollback()
         return page(appointment, 503, error=unavailable())
-    kick()
     return redirect(url_for("appointments.show", token=token, done="cancelled"), 303)
 
 
@@ -153,7 +152,6 @@ def reschedule(token: str):
     except OUTAGES:
         db.session.rollback()
         return page(appointment, 503, error=unavailable())
-    kick()
     done = "moved" if moved else "unchanged"
     return redirect(url_for("appointments.show", token=token, done=done), 303)
 

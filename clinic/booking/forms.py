@@ -24,6 +24,8 @@ from clinic.appointments.picker import check_day, read_day
 from clinic.booking import tokens
 from clinic.forms import SiteForm
 from clinic.identity import DAYS
+from clinic.leads import intake
+from clinic.pages import privacy
 from clinic.treatments import catalog
 
 TIMES = [
@@ -294,6 +296,46 @@ class ConsultationForm(SiteForm):
             raise ValidationError(
                 "This form has expired. Please check your details and send it again."
             )
+
+    def spam_reason(self) -> str | None:
+        """Say why a submission looks automated, or None for a person."""
+        if self.website.data:
+            return "hidden honeypot field was filled in"
+        minimum = current_app.config["BOOKING_MIN_SECONDS"]
+        age = self.token.age()
+        # Below zero the form was shown "in the future": this machine's clock stepped
+        # back since, which says nothing about who filled it in.
+        if 0 <= age < minimum:
+            return f"sent {age:.1f} s after the form was shown (minimum {minimum} s)"
+        return None
+
+    def as_request(self) -> intake.ConsultationRequest:
+        """The valid form as the request the lead is stored from."""
+        fields = {
+            name: getattr(self, name).data
+            for name in (
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "treatment",
+                "preferred_date",
+                "preferred_time",
+                "contact_method",
+            )
+        }
+        return intake.ConsultationRequest(
+            fields={
+                **fields,
+                "message": self.message.data or "",
+                "privacy_version": privacy.version(),
+                "source_path": self.token.source_path,
+                **self.token.utm,
+            },
+            nonce=self.token.nonce,
+            spam_reason=self.spam_reason(),
+            start=self.start,
+        )
 
 
 bookable_range = availability.bookable_range

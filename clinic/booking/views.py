@@ -19,7 +19,6 @@ from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
 from clinic.extensions import csrf, db, limit_from, limiter, reads_only
 from clinic.leads import intake
-from clinic.outbox.background import kick
 from clinic.treatments import catalog
 
 bp = Blueprint("booking", __name__, url_prefix="/consultation")
@@ -88,7 +87,7 @@ def submit():
         # gets its redirect (429 when over the limit, whatever the storage does).
         with limiter.limit(booking_rate_limit):
             try:
-                lead_id, appointment = intake.submit(form)
+                lead_id, appointment = intake.submit(form.as_request())
             except changes.TimeTaken as taken:
                 return form_page(form, 409, alternatives=taken.alternatives)
             except changes.TooManyBookings as refusal:
@@ -97,7 +96,6 @@ def submit():
                 current_app.logger.error("request not stored: %s", error)
                 db.session.rollback()  # a failed commit leaves the session unusable
                 return form_page(form, 503, unavailable=True)
-        kick()
         if appointment is not None:
             return redirect(
                 url_for("appointments.show", token=links.token_for(appointment)), 303

@@ -273,3 +273,12 @@ def report_kept(kept: list[tuple[int, LeadStatus, datetime]]) -> None:
         "/staff/leads?view=all&sort=received&order=asc",
     )
     db.session.commit()
+
+
+def daily_purge(stop: Event) -> str:
+    """The outbox worker's daily chore: apply the retention periods, in small
+    pauses, stopping with the worker."""
+    found = purge(stop=stop)
+    if found.refused:
+        return f"retention: {found.refused}"
+    return f"retention: removed {found}"

@@ -1,15 +1,22 @@
-"""A sender thread in each app process, woken right after a lead is stored.
+"""A sender thread in each app process, woken by the commit that stores an email.
 
 It keeps SMTP off the request path without needing a separate worker on a laptop;
 in production `flask outbox worker` runs as well, and leases keep the two apart.
+Views never wake it: any transaction that adds an email marks its session, and
+the session's commit wakes the sender, so no email waits for a forgotten call.
 """
 
 import os
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from clinic.models import OutboxEmail
 from clinic.outbox.runner import Runner
+
+OWED = "outbox_owed"
 
 POLL_SECONDS = 30  # also picks up retries whose back-off has run out
 
@@ -58,6 +65,40 @@ class BackgroundSender:
         self.wake()
         for lane in self.lanes:
             lane.thread.join(timeout=10)
+
+
+def owed(session: Session) -> None:
+    """Mark a transaction as one that stores an email (for the writes no flush sees,
+    like a bulk INSERT)."""
+    session.info[OWED] = True
+
+
+def note_new_emails(session: Session, _context, _instances) -> None:
+    if any(isinstance(row, OutboxEmail) for row in session.new):
+        owed(session)
+
+
+def wake_after_commit(session: Session) -> None:
+    if session.info.pop(OWED, False) and has_app_context():
+        kick()
+
+
+def forget_on_rollback(session: Session) -> None:
+    session.info.pop(OWED, None)
+
+
+HOOKS = (
+    ("before_flush", note_new_emails),
+    ("after_commit", wake_after_commit),
+    ("after_rollback", forget_on_rollback),
+)
+
+
+def register() -> None:
+    """Listen to every session's flushes and commits, once per process."""
+    for name, hook in HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 def kick() -> None:

@@ -2,39 +2,19 @@
 
 import signal
 import threading
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from clinic.outbox import chores
 from clinic.outbox.delivery import send_due
 from clinic.outbox.runner import Runner
 
 
-def daily_purge(stop: threading.Event) -> None:
-    """Apply the retention periods (the worker's daily chore), in small pauses,
-    stopping with the worker."""
-    from clinic.leads import retention  # the staff area imports the outbox
-
-    found = retention.purge(stop=stop)
-    if found.refused:
-        click.echo(f"retention: {found.refused}")
-    else:
-        click.echo(f"retention: removed {found}")
-
-
-def until_quiet_hour() -> float:
-    """Seconds until RETENTION_HOUR next strikes on the clinic's clock."""
-    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-    now = datetime.now(zone)
-    due = now.replace(
-        hour=current_app.config["RETENTION_HOUR"], minute=0, second=0, microsecond=0
-    )
-    if due <= now:
-        due += timedelta(days=1)
-    return (due - now).total_seconds()
+def daily_chores(stop: threading.Event) -> None:
+    for line in chores.run_daily(stop):
+        click.echo(line)
 
 
 outbox_cli = AppGroup("outbox", help="Deliver the emails leads are owed.")
@@ -61,6 +41,8 @@ def worker_command(interval: float) -> None:
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda *_: stop.set())
     app = current_app._get_current_object()
+    # This process is the sender: a commit here (a chore's report) wakes no other.
+    app.config["OUTBOX_SEND_IN_BACKGROUND"] = False
     count = app.config["OUTBOX_CONNECTIONS"]
     click.echo(f"outbox worker: {count} senders, checking every {interval:g} s")
     # What each run sent, on standard output as it happens (systemd's journal).
@@ -79,10 +61,10 @@ def worker_command(interval: float) -> None:
         stop,
         interval,
         on_report=lambda r: click.echo(str(r)),
-        daily=daily_purge,
+        daily=daily_chores,
         # Not at start-up (a restart in the busy day would purge then): at the
         # clinic's quiet hour, every day.
-        daily_at=lambda: run_in(app, until_quiet_hour),
+        daily_at=lambda: run_in(app, chores.until_quiet_hour),
     ).run()
     for thread in threads:
         thread.join()

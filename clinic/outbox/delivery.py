@@ -4,7 +4,7 @@ import itertools
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from threading import Event
 
@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic.clock import database_now
+from clinic.clock import database_now, utcnow
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail
 from clinic.outbox import claimants, messages, transport
@@ -44,10 +44,6 @@ class Report:
         if self.server_unavailable:
             text += "; the mail server is unavailable"
         return text
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def claimable(
@@ -233,7 +229,7 @@ def mark_sent(email_id: int):
         .where(OutboxEmail.id == email_id)
         .values(
             status=EmailStatus.SENT,
-            sent_at=now_utc(),
+            sent_at=utcnow(),
             lease_until=None,
             last_error=None,
         )

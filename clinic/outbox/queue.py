@@ -9,6 +9,7 @@ from sqlalchemy import TextClause, bindparam, text, update
 
 from clinic.extensions import db
 from clinic.models import OutboxEmail
+from clinic.outbox import background
 from clinic.vocabulary import EmailKind, EmailStatus
 
 KINDS = (EmailKind.CLINIC_NOTIFICATION, EmailKind.PATIENT_ACK)
@@ -55,6 +56,7 @@ def enqueue_lead_emails(lead_id: int, kinds: tuple[EmailKind, ...] = KINDS) -> N
             f"{column}_{row}": v for column, v in zip(COLUMNS, values, strict=True)
         }
     db.session.execute(INSERT_EMAILS[len(kinds)], params)
+    background.owed(db.session())
 
 
 INSERT_EMAILS = {count: insert_rows(count) for count in (1, len(KINDS))}

@@ -6,7 +6,6 @@ from flask_login import current_user
 from clinic import audit
 from clinic.accounts import invitations, second_factor, users
 from clinic.leads import queries
-from clinic.outbox.background import kick
 from clinic.routing import query_number
 from clinic.staff.admin.forms import InviteForm
 from clinic.staff.admin.team_page import team_page
@@ -74,7 +73,6 @@ def invite():
     except users.AccountError as refusal:
         form.email.errors.append(str(refusal))
         return team_page(invite_form=form, status=400)
-    kick()
     flash(f"Invitation sent to {sent.email}. The link works for 72 hours.", "success")
     return redirect(url_for("staff.team", _anchor="invitations"), 303)
 
@@ -100,7 +98,6 @@ def invitation_action(invitation_id: int, resend: bool):
     try:
         if resend:
             invitations.resend(found)
-            kick()
             flash(f"A new invitation link was sent to {found.email}.", "success")
         else:
             invitations.revoke(found)
@@ -124,7 +121,6 @@ def reset_two_step(staff_id: int):
     except users.AccountError as refusal:
         flash(str(refusal), "error")
     else:
-        kick()
         flash(
             f"Two-step sign-in of {member.email} is reset; they set it up again "
             "when they next sign in.",

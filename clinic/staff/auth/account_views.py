@@ -28,7 +28,6 @@ from clinic.accounts import (
 )
 from clinic.extensions import client_network, csrf, db, limiter
 from clinic.models import StaffUser
-from clinic.outbox.background import kick
 from clinic.staff import guard
 from clinic.staff.auth.forms import (
     ChangePasswordForm,
@@ -180,7 +179,6 @@ def password_reset():
         if email is not None:
             started = time.monotonic()
             resets.ask(email)
-            kick()
             # Queueing the email takes a little longer than not: every answer waits
             # to the same floor, so its time tells nothing either.
             time.sleep(max(0.0, RESET_ANSWER_SECONDS - (time.monotonic() - started)))
@@ -205,7 +203,6 @@ def password_reset_link(token: str):
         except users.AccountError as error:
             problem, status = str(error), 400
         else:
-            kick()
             session.clear()
             return redirect(url_for("staff.login", notice="reset"), 303)
     elif form.errors:
@@ -247,7 +244,6 @@ def two_step_setup():
             problem, status = str(refusal), 400
         else:
             session.pop(ENROLMENT, None)
-            kick()
             return render_template("staff/auth/recovery_codes.html", codes=codes)
     elif form.errors:
         status = 400
@@ -298,7 +294,6 @@ def change_password():
     except users.AccountError as error:
         form.password.errors.append(str(error))
         return account_page(password_form=form, status=400)
-    kick()
     stay_signed_in(user)
     flash("Your password is changed; your other sessions have ended.", "success")
     return redirect(url_for("staff.account"), 303)
@@ -318,7 +313,6 @@ def replace_two_step():
     except second_factor.CodeRefused as refusal:
         form.recovery_code.errors.append(str(refusal))
         return account_page(replace_form=form, status=400)
-    kick()
     stay_signed_in(user)
     flash("Set up your authenticator app again.", "success")
     return redirect(url_for("staff.two_step_setup"), 303)

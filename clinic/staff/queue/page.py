@@ -13,6 +13,7 @@ from flask import (
 )
 from wtforms import SelectChoice
 
+from clinic import clock
 from clinic.accounts import users
 from clinic.appointments import availability
 from clinic.appointments.picker import read_day, times_for
@@ -48,7 +49,7 @@ def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
     day = read_day(request.args.get("date") or request.form.get("date"))
     if day is None:
         if standing is not None:
-            day = standing.starts_at.astimezone(availability.zone()).date()
+            day = standing.starts_at.astimezone(clock.zone()).date()
         else:
             day = lead.preferred_date if first <= lead.preferred_date <= last else first
     ignore = standing.id if standing is not None else None
@@ -64,7 +65,7 @@ def appointment_context(lead: Lead, alternatives=None, form=None) -> dict:
         "can_close": standing is not None
         and standing.starts_at <= datetime.now(UTC)
         and standing.status == AppointmentStatus.BOOKED,
-        "zone": availability.zone(),
+        "zone": clock.zone(),
     }
 
 

@@ -9,7 +9,6 @@ from clinic import audit
 from clinic.extensions import db
 from clinic.leads import queries, replies
 from clinic.models import ReplyTemplate
-from clinic.outbox.background import kick
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
 from clinic.staff.guard import admin_only
@@ -40,7 +39,6 @@ def reply(lead_id: int):
     sent = replies.send(
         found, current_user._get_current_object(), form.subject.data, form.message.data
     )
-    kick()
     flash(
         f"Reply to {found.email} on its way."
         if sent

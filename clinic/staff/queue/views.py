@@ -19,7 +19,6 @@ from clinic import audit
 from clinic.accounts import users
 from clinic.extensions import db
 from clinic.leads import dashboard, export, queries, workflow
-from clinic.outbox.background import kick
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
 from clinic.staff.guard import admin_only
@@ -200,7 +199,6 @@ def release(lead_id: int):
     except workflow.Conflict as conflict:
         flash(str(conflict), "error")
         return back_to(found)
-    kick()
     flash(
         "Released from spam: the lead is new again and its emails are on the way.",
         "success",
@@ -220,7 +218,6 @@ def resend(lead_id: int, email_id: int):
     if email.status == EmailStatus.SENT and request.form.get("confirmed") != "1":
         return render_lead(found, 200, confirm_resend=email)
     workflow.send_again(found, email)
-    kick()
     flash("The email will be sent again in a moment.", "success")
     return back_to(found)
 

@@ -9,14 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from clinic import audit
+from clinic import audit, clock
 from clinic.appointments import availability, calendar, changes
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.picker import check_day, read_day
 from clinic.extensions import db, reads_only
 from clinic.leads import queries
 from clinic.models import Appointment, Lead, StaffUser
-from clinic.outbox.background import kick
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
 from clinic.staff.queue.page import book_form, render_lead
@@ -95,7 +94,6 @@ def book_time(lead_id: int):
         )
     except (changes.Unchangeable, changes.TooLate) as refusal:
         return refused(lead, str(refusal), 409)
-    kick()
     flash(done, "success")
     return back_to(lead)
 
@@ -114,7 +112,6 @@ def cancel_appointment(lead_id: int):
         db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
         return refused(lead, str(refusal), 409)
-    kick()
     flash("Appointment cancelled; the patient is emailed.", "success")
     return back_to(lead)
 
@@ -143,7 +140,7 @@ def close_appointment(lead_id: int):
 
 
 def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=availability.zone())
+    return datetime.combine(day, time(0), tzinfo=clock.zone())
 
 
 @bp.get("/calendar")
@@ -174,7 +171,7 @@ def calendar_page():
     if chosen is not None:
         query = query.where(Appointment.practitioner_id == chosen.id)
     found = db.session.scalars(query).all()
-    zone = availability.zone()
+    zone = clock.zone()
     days = [first + timedelta(days=n) for n in range(count)]
     by_day = {d: [] for d in days}
     for appointment in found:

@@ -12,7 +12,7 @@ import time_machine
 
 from clinic.leads import retention, workflow
 from clinic.models import AuditEvent, Lead
-from clinic.outbox import cli
+from clinic.outbox import chores
 from clinic.outbox.runner import Runner
 from tests.helpers import all_rows
 from tests.staff.helpers import old_lead
@@ -69,7 +69,7 @@ def test_two_purges_never_run_at_once(app):
 def test_the_worker_purges_at_the_quiet_hour(app, local, hours):
     moment = datetime.fromisoformat(local).replace(tzinfo=CLINIC)
     with time_machine.travel(moment, tick=False), app.app_context():
-        assert cli.until_quiet_hour() == hours * 3600
+        assert chores.until_quiet_hour() == hours * 3600
 
 
 def test_the_worker_does_not_purge_at_start_up(app):

@@ -12,7 +12,7 @@ import pytest
 
 from clinic.extensions import db
 from clinic.models import AuditEvent, Lead
-from clinic.outbox.cli import daily_purge
+from clinic.outbox.cli import daily_chores
 from clinic.outbox.delivery import send_due
 from clinic.outbox.runner import Runner
 from tests.helpers import TEST_DATABASE_URL, all_rows
@@ -110,7 +110,7 @@ def test_a_retention_period_must_be_whole_days(make_app, days):
 def test_the_outbox_worker_purges_once_a_day(app):
     old_lead(app, "closed")
     stop = threading.Event()
-    runner = Runner(app, stop, 5, daily=daily_purge)  # due at once: no daily_at
+    runner = Runner(app, stop, 5, daily=daily_chores)  # due at once: no daily_at
     runner.step()
     assert all_rows(app, Lead) == []
     old_lead(app, "closed")
