@@ -19,6 +19,36 @@ class Vocabulary(StrEnum):
         return member
 
 
+class PreferredTime(Vocabulary):
+    """The part of the day a patient would like a call back, and what each covers
+    on the time picker."""
+
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+    EVENING = "evening", "Evening"
+
+
+class ContactMethod(Vocabulary):
+    PHONE = "phone", "Phone call"
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+
+
+class QueueView(Vocabulary):
+    """The lead list's views: the work to do (open leads, the longest waiting
+    first), the same for one person or nobody, and every lead by status."""
+
+    TODO = "todo", "To do"
+    MINE = "mine", "Mine"
+    UNASSIGNED = "unassigned", "Unassigned"
+    ALL = "all", "All leads"
+
+    @property
+    def is_queue(self) -> bool:
+        """A view of the work still to do (rather than every lead)."""
+        return self is not QueueView.ALL
+
+
 class LeadStatus(Vocabulary):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"

@@ -18,13 +18,7 @@ from clinic.extensions import db
 from clinic.identity import DAYS
 from clinic.models import Appointment, StaffUser, TimeOff
 from clinic.treatments import catalog
-from clinic.vocabulary import AppointmentStatus
-
-PARTS_OF_DAY = (
-    ("morning", "Morning"),
-    ("afternoon", "Afternoon"),
-    ("evening", "Evening"),
-)
+from clinic.vocabulary import AppointmentStatus, PreferredTime
 
 
 class NotBookable(ValueError):
@@ -54,8 +48,8 @@ class Slot:
 
 def part_of_day(moment: time) -> str:
     if moment.hour < 12:
-        return "morning"
-    return "afternoon" if moment.hour < 17 else "evening"
+        return PreferredTime.MORNING
+    return PreferredTime.AFTERNOON if moment.hour < 17 else PreferredTime.EVENING
 
 
 def today() -> date:
@@ -326,9 +320,9 @@ def nearest(
 def by_part_of_day(slots: list[Slot]) -> list[tuple[str, str, list[Slot]]]:
     """Slots grouped as morning, afternoon and evening, leaving out empty parts."""
     return [
-        (key, label, [s for s in slots if s.part_of_day == key])
-        for key, label in PARTS_OF_DAY
-        if any(s.part_of_day == key for s in slots)
+        (part, part.label, [s for s in slots if s.part_of_day == part])
+        for part in PreferredTime
+        if any(s.part_of_day == part for s in slots)
     ]
 
 

@@ -2,8 +2,7 @@
 
 from wtforms import StringField
 
-from clinic.booking.forms import mark_controls, strip
-from clinic.forms import SiteForm
+from clinic.forms import SiteForm, mark_controls, strip
 
 
 class CancelForm(SiteForm):

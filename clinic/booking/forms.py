@@ -1,6 +1,5 @@
 """The consultation request form and its rules."""
 
-import unicodedata
 from datetime import date, datetime
 
 import phonenumbers
@@ -15,70 +14,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from clinic import identity
 from clinic.appointments import availability
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.picker import check_day, read_day
 from clinic.booking import tokens
-from clinic.forms import SiteForm
+from clinic.forms import NoControlCharacters, SiteForm, choices, mark_controls, strip
 from clinic.identity import DAYS
 from clinic.leads import intake
 from clinic.pages import privacy
 from clinic.treatments import catalog
+from clinic.vocabulary import ContactMethod, PreferredTime
 
-TIMES = [
-    SelectChoice("morning", "Morning"),
-    SelectChoice("afternoon", "Afternoon"),
-    SelectChoice("evening", "Evening"),
-]
-METHODS = [
-    SelectChoice("phone", "Phone call"),
-    SelectChoice("email", "Email"),
-    SelectChoice("text", "Text message"),
-]
 MESSAGE_MAX = 2000
-
-
-REPLACEMENT = "\ufffd"
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def mark_controls(value):
-    """Swap NUL and other control codes for a visible mark.
-
-    They cannot be shown back in an HTML page, and the mark shows the patient where
-    the problem was; the field's rule then refuses it.
-    """
-    if not isinstance(value, str):
-        return value
-    return "".join(
-        REPLACEMENT
-        if unicodedata.category(c) in ("Cc", "Cs") and c not in "\r\n\t"
-        else c
-        for c in value
-    )
-
-
-class NoControlCharacters:
-    """Refuse marked control codes, line breaks (unless allowed) and invisible format
-    characters such as zero-width spaces, before any other rule looks at the text."""
-
-    def __init__(self, allow_newlines: bool = False):
-        self.allow_newlines = allow_newlines
-
-    def __call__(self, form, field) -> None:
-        for char in field.data or "":
-            if char in "\r\n" and not self.allow_newlines:
-                raise StopValidation("Please keep this on one line.")
-            if char == REPLACEMENT or unicodedata.category(char) == "Cf":
-                raise StopValidation(
-                    "Please remove the special characters from this field."
-                )
 
 
 class FriendlyChoice:
@@ -157,12 +107,12 @@ class ConsultationForm(SiteForm):
     )
     preferred_time = ChoiceRadio(
         "If we call you, what time of day suits you?",
-        choices=TIMES,
+        choices=choices(PreferredTime),
         message="Choose morning, afternoon or evening.",
     )
     contact_method = ChoiceRadio(
         "How should we contact you?",
-        choices=METHODS,
+        choices=choices(ContactMethod),
         message="Choose how we should contact you.",
     )
     message = TextAreaField(

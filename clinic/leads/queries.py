@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from clinic.extensions import db
 from clinic.models import Appointment, AuditEvent, Lead, LeadNote, StaffUser
 from clinic.paging import paginate
-from clinic.vocabulary import AuditAction, LeadSource, LeadStatus
+from clinic.vocabulary import AuditAction, LeadSource, LeadStatus, QueueView
 
 
 def _source_condition(source: LeadSource):
@@ -60,7 +60,7 @@ def local_day_start(day: date) -> datetime:
 # The work to do: a patient waiting for a first call, one to follow up, one who
 # missed their appointment (the same list as models.OPEN_SQL, the queue's index).
 OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
-QUEUES = ("todo", "mine", "unassigned")
+QUEUES = tuple(view for view in QueueView if view.is_queue)
 
 
 def overdue_before(now: datetime | None = None) -> datetime | None:
@@ -77,7 +77,7 @@ def is_overdue(lead: Lead, before: datetime | None) -> bool:
 
 @dataclass(frozen=True)
 class Filters:
-    view: str = "todo"
+    view: str = QueueView.TODO
     sort: str = ""  # "": the view's own order
     order: str = "asc"
     me: int | None = None  # the staff member reading, for "mine"
@@ -95,7 +95,7 @@ class Filters:
     ) -> "Filters":
         """Filters from a form's usable values (None where a value was refused)."""
         return cls(
-            view=value.get("view") or "todo",
+            view=value.get("view") or QueueView.TODO,
             sort=value.get("sort") or "",
             order=value.get("order") or "asc",
             me=me,
@@ -206,7 +206,7 @@ class Filters:
         """The filters as query-string arguments, leaving out the empty ones; a
         search kept in the session is named by its key, never by its words."""
         args = {
-            "view": None if self.view == "todo" else self.view,
+            "view": None if self.view == QueueView.TODO else self.view,
             "sort": self.sort,
             "order": self.order if self.sort else None,
             "status": self.status,

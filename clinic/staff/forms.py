@@ -9,11 +9,6 @@ from wtforms.validators import (
 )
 
 from clinic.forms import SiteForm
-from clinic.vocabulary import Vocabulary
-
-
-def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
-    return [SelectChoice(member, member.label) for member in vocabulary]
 
 
 class ActionForm(SiteForm):

@@ -3,8 +3,7 @@
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.forms import SiteForm
+from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
 from clinic.people import is_a_name
 from clinic.staff.auth.forms import NAME, email_field
 

@@ -17,8 +17,7 @@ from wtforms.validators import (
 )
 
 from clinic.accounts import passwords
-from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.forms import SiteForm
+from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
 
 # Letters of any script, spaces and the marks names and credentials use.
 NAME = re.compile(r"[^\W\d_](?:[^\W_]|[ .,'’()-])*")

@@ -22,20 +22,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.forms import SiteForm
-from clinic.staff.forms import choices
-from clinic.vocabulary import LeadSource, LeadStatus
+from clinic.forms import NoControlCharacters, SiteForm, choices, mark_controls, strip
+from clinic.vocabulary import LeadSource, LeadStatus, QueueView
 
 NOTE_MAX = 5000
-# The lead list's views: the work to do (open leads, the longest waiting first), the
-# same for one person or nobody, and every lead by status.
-VIEWS = {
-    "todo": "To do",
-    "mine": "Mine",
-    "unassigned": "Unassigned",
-    "all": "All leads",
-}
 # The columns the list sorts by (a header link each).
 SORTS = ("received", "name", "treatment", "status", "assignee", "source")
 
@@ -46,8 +36,8 @@ class FilterFields:
 
     view = SelectField(
         "Show",
-        choices=[SelectChoice(key, label) for key, label in VIEWS.items()],
-        default="todo",
+        choices=choices(QueueView),
+        default=QueueView.TODO,
     )
     sort = SelectField(
         "Sort by",

@@ -3,8 +3,7 @@
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.forms import SiteForm
+from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
 
 SUBJECT_MAX, BODY_MAX, NAME_MAX = 200, 5000, 80
 

@@ -24,7 +24,6 @@ from clinic.staff.forms import ActionForm
 from clinic.staff.guard import admin_only
 from clinic.staff.queue import chart
 from clinic.staff.queue.forms import (
-    VIEWS,
     AssignForm,
     DeleteForm,
     LeadFilters,
@@ -34,7 +33,7 @@ from clinic.staff.queue.forms import (
 )
 from clinic.staff.queue.page import assignee_choices, back_to, render_lead
 from clinic.treatments import catalog
-from clinic.vocabulary import AuditAction, EmailStatus
+from clinic.vocabulary import AuditAction, EmailStatus, QueueView
 
 SEARCHES, SEARCHES_KEPT = "lead_searches", 10
 
@@ -96,7 +95,7 @@ def lead_list():
         counts=filters.status_counts(),
         view_counts=filters.view_counts(),
         repeats=queries.first_leads(found.items),
-        VIEWS=VIEWS,
+        VIEWS=QueueView,
         now=datetime.now(UTC),
         overdue_before=queries.overdue_before(),
         board=board,

@@ -13,8 +13,7 @@ from wtforms import (
 from wtforms.validators import Length, ValidationError
 
 from clinic.appointments import availability
-from clinic.booking.forms import NoControlCharacters, mark_controls, strip
-from clinic.forms import SiteForm
+from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
 from clinic.people import is_a_name
 from clinic.vocabulary import AppointmentStatus
 
