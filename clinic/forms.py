@@ -12,6 +12,9 @@ from wtforms.widgets import HiddenInput
 
 from clinic.vocabulary import Vocabulary
 
+# What a refused form that holds no field of its own means: its token is gone.
+PAGE_EXPIRED = "The page had expired. Please try again."
+
 
 class SiteForm(FlaskForm):
     """A FlaskForm that takes text fields only. Flask-WTF would also read a JSON body
@@ -79,3 +82,8 @@ class NoControlCharacters:
 def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
     """A select's or radio's choices: each member's value, shown by its label."""
     return [SelectChoice(member, member.label) for member in vocabulary]
+
+
+def first_error(form: FlaskForm) -> str:
+    """The first thing wrong with a refused form, for a page that shows one line."""
+    return next(iter(form.errors.values()))[0]

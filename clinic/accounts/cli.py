@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from clinic.accounts import users
 from clinic.models import StaffUser
-from clinic.people import is_a_name
+from clinic.people import practitioner_name_problem
 
 staff_cli = AppGroup("staff", help="Manage the accounts that sign in to /staff.")
 
@@ -39,14 +39,11 @@ def create_command(
     email: str, admin: bool, practitioner: bool, name: str | None
 ) -> None:
     """Add a staff account; the password comes from a prompt or stdin."""
-    if practitioner and not name:
-        raise click.UsageError('A practitioner needs --name "Dr. Ana Ruiz, MD".')
     if name and not practitioner:
         raise click.UsageError("--name is for a practitioner: add --practitioner.")
-    if name and not is_a_name(name):
-        raise click.UsageError(
-            f'--name {name!r} is not a person\'s name: e.g. "Dr. Ana Ruiz, MD".'
-        )
+    problem = practitioner_name_problem(name, practitioner)
+    if problem:
+        raise click.UsageError(f"--name: {problem}")
     try:
         user = users.create(
             email, read_password(), is_admin=admin, practitioner_name=name

@@ -21,6 +21,7 @@ from clinic.appointments.forms import CancelForm, RescheduleForm
 from clinic.appointments.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
 from clinic.extensions import db, limit_from, limiter, reads_only
+from clinic.forms import PAGE_EXPIRED
 from clinic.treatments import catalog
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -107,7 +108,7 @@ def cancel(token: str):
     appointment = found(token)
     form = CancelForm()
     if not form.validate_on_submit():
-        return page(appointment, 400, error="Your page had expired. Please try again.")
+        return page(appointment, 400, error=PAGE_EXPIRED)
     try:
         changes.cancel(appointment, by_patient=True)
         db.session.commit()
@@ -129,7 +130,7 @@ def reschedule(token: str):
         # "Show free times" without JavaScript: the same page for the day chosen.
         return redirect(url_for("appointments.show", token=token, date=day), 303)
     if not form.validate_on_submit():
-        return page(appointment, 400, error="Your page had expired. Please try again.")
+        return page(appointment, 400, error=PAGE_EXPIRED)
     try:
         start = availability.parse_local(form.appointment_start.data)
         check_day(start, day)

@@ -4,8 +4,8 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
-from clinic.people import is_a_name
-from clinic.staff.auth.forms import NAME, email_field
+from clinic.people import practitioner_name_problem
+from clinic.staff.auth.forms import email_field
 
 
 class InviteForm(SiteForm):
@@ -22,12 +22,9 @@ class InviteForm(SiteForm):
     is_practitioner = BooleanField("Practitioner: patients can book them")
 
     def validate_name(self, field):
-        if field.data and not (is_a_name(field.data) and NAME.fullmatch(field.data)):
-            raise ValidationError(
-                'Enter a person\'s name, like "Dr. Ana Ruiz, MD" or "Sam Lee".'
-            )
-        if self.is_practitioner.data and not field.data:
-            raise ValidationError("A practitioner needs the name patients see.")
+        problem = practitioner_name_problem(field.data, self.is_practitioner.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 class PatientSearchForm(SiteForm):

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from clinic import audit
 from clinic.accounts import invitations, second_factor, users
+from clinic.forms import PAGE_EXPIRED
 from clinic.leads import queries
 from clinic.routing import query_number
 from clinic.staff.admin.forms import InviteForm
@@ -93,7 +94,7 @@ def revoke_invitation(invitation_id: int):
 def invitation_action(invitation_id: int, resend: bool):
     found = invitations.get_or_404(invitation_id)
     if not ActionForm().validate_on_submit():
-        flash("The page had expired: please try again.", "error")
+        flash(PAGE_EXPIRED, "error")
         return redirect(url_for("staff.team", _anchor="invitations"), 303)
     try:
         if resend:
@@ -114,7 +115,7 @@ def reset_two_step(staff_id: int):
     next sign-in."""
     member = users.get_or_404(staff_id)
     if not ActionForm().validate_on_submit():
-        flash("The page had expired: please try again.", "error")
+        flash(PAGE_EXPIRED, "error")
         return redirect(url_for("staff.team"), 303)
     try:
         second_factor.reset_by_admin(member, current_user._get_current_object())

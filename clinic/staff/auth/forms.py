@@ -1,8 +1,6 @@
 """Forms about accounts: inviting, choosing a password, asking for a reset, the
 sign-in code, and a patient's privacy request."""
 
-import re
-
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -20,7 +18,6 @@ from clinic.accounts import passwords
 from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
 
 # Letters of any script, spaces and the marks names and credentials use.
-NAME = re.compile(r"[^\W\d_](?:[^\W_]|[ .,'’()-])*")
 
 
 def email_field(label: str = "Email address") -> StringField:

@@ -9,6 +9,7 @@ from clinic import audit, identity
 from clinic.accounts import users
 from clinic.appointments import availability
 from clinic.extensions import db
+from clinic.forms import PAGE_EXPIRED
 from clinic.models import TimeOff
 from clinic.staff.admin.team_page import practitioner_form, team_page
 from clinic.staff.blueprint import bp
@@ -99,7 +100,7 @@ def delete_time_off(entry_id: int):
     entry = db.get_or_404(TimeOff, entry_id)
     form = ActionForm()
     if not form.validate_on_submit():
-        flash("The page had expired; please try again.", "error")
+        flash(PAGE_EXPIRED, "error")
         return redirect(url_for("staff.availability"), 303)
     who = entry.practitioner.name if entry.practitioner else "clinic closed"
     audit.record(

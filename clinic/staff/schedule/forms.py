@@ -14,7 +14,7 @@ from wtforms.validators import Length, ValidationError
 
 from clinic.appointments import availability
 from clinic.forms import NoControlCharacters, SiteForm, mark_controls, strip
-from clinic.people import is_a_name
+from clinic.people import practitioner_name_problem
 from clinic.vocabulary import AppointmentStatus
 
 
@@ -115,15 +115,9 @@ class PractitionerForm(SiteForm):
         self.known_treatments = set(known_treatments)
 
     def validate_display_name(self, field):
-        if self.is_practitioner.data and not field.data:
-            raise ValidationError(
-                "Give the name patients will see, e.g. Dr. Ana Ruiz, MD."
-            )
-        if field.data and not is_a_name(field.data):
-            raise ValidationError(
-                "Give the person's own name as patients will see it, e.g. "
-                "Dr. Ana Ruiz, MD: not a role."
-            )
+        problem = practitioner_name_problem(field.data, self.is_practitioner.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_working_hours(self, field):
         try:

@@ -14,6 +14,7 @@ from clinic.appointments import availability, calendar, changes
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.picker import check_day, read_day
 from clinic.extensions import db, reads_only
+from clinic.forms import PAGE_EXPIRED, first_error
 from clinic.leads import queries
 from clinic.models import Appointment, Lead, StaffUser
 from clinic.staff.blueprint import bp
@@ -51,7 +52,7 @@ def book_time(lead_id: int):
             url_for("staff.lead", lead_id=lead.id, date=day) + "#appointment", 303
         )
     if not form.validate_on_submit():
-        message = next(iter(form.errors.values()))[0]
+        message = first_error(form)
         return refused(lead, message, 400, form=form)
     chosen = int(form.practitioner.data) if form.practitioner.data else None
     standing = lead.appointment
@@ -103,7 +104,7 @@ def cancel_appointment(lead_id: int):
     lead = queries.get_or_404(lead_id)
     form = ActionForm()
     if not form.validate_on_submit():
-        return refused(lead, "The page had expired; please try again.", 400)
+        return refused(lead, PAGE_EXPIRED, 400)
     standing = lead.appointment
     if standing is None:
         return refused(lead, "This lead has no appointment to cancel.", 409)
@@ -122,7 +123,7 @@ def close_appointment(lead_id: int):
     lead = queries.get_or_404(lead_id)
     form = OutcomeForm()
     if not form.validate_on_submit():
-        return refused(lead, next(iter(form.errors.values()))[0], 400)
+        return refused(lead, first_error(form), 400)
     standing = lead.appointment
     if standing is None:
         return refused(lead, "This lead has no appointment.", 409)

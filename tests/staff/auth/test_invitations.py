@@ -230,11 +230,11 @@ def test_the_invitation_form_refuses_bad_input_in_words(app, admin_client):
         ({"email": "jo@clinic.test\x00"}, ""),
         (
             {"email": "jo@clinic.test", "name": "<script>alert(1)</script>"},
-            "Enter a person",
+            "own name as patients will see it",
         ),
         (
             {"email": "jo@clinic.test", "is_practitioner": "y"},
-            "A practitioner needs the name",
+            "Give the name patients will see",
         ),
         ({"email": ADMIN}, f"There is already an account for {ADMIN}"),
     ):

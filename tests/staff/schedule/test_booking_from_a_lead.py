@@ -423,4 +423,4 @@ def test_staff_create_makes_a_practitioner(app):
         "Practitioner on duty",
         stdin=PASSWORD + "\n",
     )
-    assert role.returncode != 0 and "not a person's name" in role.stderr
+    assert role.returncode != 0 and "not a role" in role.stderr
