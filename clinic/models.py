@@ -12,6 +12,8 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    not_,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -122,15 +124,34 @@ class Lead(db.Model):
         return source_of(self.source_path)
 
 
+# The kind of page a lead came from, by the path its form was opened from: the one
+# rule both Python (source_of) and SQL (source_condition) read. (source, path,
+# whether the whole path must match rather than begin with it.)
+SOURCE_PAGES = (
+    (LeadSource.ARTICLE, "/blog", False),
+    (LeadSource.TREATMENT, "/treatments", False),
+    (LeadSource.HOME, "/", True),
+)
+
+
 def source_of(path: str | None) -> LeadSource:
     """Name the kind of page a lead came from."""
-    if path and path.startswith("/blog"):
-        return LeadSource.ARTICLE
-    if path and path.startswith("/treatments"):
-        return LeadSource.TREATMENT
-    if path == "/":
-        return LeadSource.HOME
+    for source, page, whole in SOURCE_PAGES:
+        if path and (path == page if whole else path.startswith(page)):
+            return source
     return LeadSource.OTHER
+
+
+def source_condition(source: LeadSource):
+    """The SQL that picks the leads source_of names `source`."""
+    column = Lead.source_path
+    conditions = {
+        kind: column == page if whole else column.startswith(page)
+        for kind, page, whole in SOURCE_PAGES
+    }
+    if source in conditions:
+        return conditions[source]
+    return or_(column.is_(None), not_(or_(*conditions.values())))
 
 
 class OutboxEmail(db.Model):

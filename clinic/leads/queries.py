@@ -7,26 +7,20 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from clinic.extensions import db
-from clinic.models import Appointment, AuditEvent, Lead, LeadNote, StaffUser
+from clinic.models import (
+    Appointment,
+    AuditEvent,
+    Lead,
+    LeadNote,
+    StaffUser,
+    source_condition,
+)
 from clinic.paging import paginate
 from clinic.vocabulary import AuditAction, LeadSource, LeadStatus, QueueView
-
-
-def _source_condition(source: LeadSource):
-    path = Lead.source_path
-    article, treatment = path.startswith("/blog"), path.startswith("/treatments")
-    home = path == "/"
-    if source == LeadSource.ARTICLE:
-        return article
-    if source == LeadSource.TREATMENT:
-        return treatment
-    if source == LeadSource.HOME:
-        return home
-    return or_(path.is_(None), not_(or_(article, treatment, home)))
 
 
 def _escape_like(term: str) -> str:
@@ -129,7 +123,7 @@ class Filters:
         if self.treatment:
             found.append(Lead.treatment == self.treatment)
         if self.source:
-            found.append(_source_condition(self.source))
+            found.append(source_condition(self.source))
         if self.received_from:
             found.append(Lead.created_at >= local_day_start(self.received_from))
         if self.received_to:
