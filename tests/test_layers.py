@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from clinic import ROOT
+from clinic.accounts import second_factor, users
+from clinic.appointments import availability, changes
+from clinic.leads import workflow
+from clinic.refusals import Refusal
 
 PACKAGE = ROOT / "clinic"
 FEATURES = (
@@ -97,3 +101,21 @@ def test_every_import_is_at_the_top_of_its_module():
     for path in files("clinic"):
         late = [m for m, _, top in imports(path) if not top and m.startswith("clinic")]
         assert late == [], path
+
+
+def test_every_refusal_carries_its_status():
+    refusals = [
+        users.AccountError,
+        second_factor.CodeRefused,
+        availability.NotBookable,
+        changes.TimeTaken,
+        changes.TooManyBookings,
+        changes.TooLate,
+        changes.Unchangeable,
+        workflow.Conflict,
+    ]
+    for refusal in refusals:
+        assert issubclass(refusal, Refusal), refusal
+        assert refusal.status in (400, 409, 429), refusal
+    assert changes.TooLate("x").status == 409
+    assert second_factor.CodeRefused("x", status=429).status == 429

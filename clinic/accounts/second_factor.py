@@ -11,10 +11,11 @@ from clinic import audit
 from clinic.accounts import throttle, two_step, users
 from clinic.extensions import db
 from clinic.models import StaffUser
+from clinic.refusals import Paused, Refusal
 from clinic.vocabulary import AuditAction
 
 
-class CodeRefused(ValueError):
+class CodeRefused(Refusal, ValueError):
     """A code that does not let the person in, with the words to say so."""
 
 
@@ -62,7 +63,7 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
     refuse anything else, counting it toward the lock-out."""
     now = datetime.now(UTC)
     if locked_until(user, client):
-        raise CodeRefused(lock_message())
+        raise CodeRefused(lock_message(), status=Paused.status)
     if user.two_step and two_step.use_code(user, user.totp_secret, code):
         users.complete_sign_in(user, client, now)
         return
@@ -102,7 +103,7 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
             "someone else: change it now from your account page.",
         )
     if users.failed(user.email, client, now, user, AuditAction.CODE_FAILED):
-        raise CodeRefused(lock_message())
+        raise CodeRefused(lock_message(), status=Paused.status)
     if throttle.locked_until(user.email, throttle.ANY_NETWORK, now):
         audit.record(
             AuditAction.SIGN_IN_LOCKED,
@@ -110,7 +111,7 @@ def check_sign_in_code(user: StaffUser, code: str, client: str) -> None:
             detail="paused after wrong codes from several networks",
         )
         db.session.commit()
-        raise CodeRefused(lock_message())
+        raise CodeRefused(lock_message(), status=Paused.status)
     raise CodeRefused(
         "That code is not right, or was already used. Enter the code your "
         "authenticator app shows now, or one of your recovery codes."

@@ -13,10 +13,11 @@ from clinic.accounts import passwords, throttle
 from clinic.extensions import db, login_manager
 from clinic.models import StaffUser
 from clinic.outbox.queue import enqueue_staff_email
+from clinic.refusals import Refusal
 from clinic.vocabulary import AuditAction, EmailKind
 
 
-class AccountError(ValueError):
+class AccountError(Refusal, ValueError):
     """A request about accounts that cannot be carried out, in words for a person."""
 
 

@@ -17,11 +17,12 @@ from clinic.clock import utcnow, zone
 from clinic.extensions import db
 from clinic.identity import DAYS
 from clinic.models import Appointment, StaffUser, TimeOff
+from clinic.refusals import Refusal
 from clinic.treatments import catalog
 from clinic.vocabulary import AppointmentStatus, PreferredTime
 
 
-class NotBookable(ValueError):
+class NotBookable(Refusal, ValueError):
     """A time the clinic could never honour, in words for the patient."""
 
 

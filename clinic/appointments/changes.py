@@ -19,12 +19,13 @@ from clinic.appointments.availability import Slot
 from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
 from clinic.outbox.queue import enqueue, enqueue_clinic_alert, withdraw
+from clinic.refusals import Clash
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
 
 OVERLAP = "appointments_no_overlap"
 
 
-class TimeTaken(Exception):
+class TimeTaken(Clash):
     """Someone else booked the time first; `alternatives` are the nearest free ones.
 
     They are looked up when first asked for, which callers do after rolling back:
@@ -47,7 +48,7 @@ class TimeTaken(Exception):
         return self._alternatives
 
 
-class TooManyBookings(Exception):
+class TooManyBookings(Clash):
     """The patient's email or phone already holds as many open appointments as
     one may book online."""
 
@@ -58,11 +59,11 @@ class TooManyBookings(Exception):
         )
 
 
-class TooLate(Exception):
+class TooLate(Clash):
     """Inside the change cut-off: patients call the clinic instead."""
 
 
-class Unchangeable(Exception):
+class Unchangeable(Clash):
     """The appointment is cancelled or over; the message says which."""
 
 

@@ -114,7 +114,7 @@ def cancel(token: str):
         db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
         db.session.rollback()
-        return page(appointment, 409, error=str(refusal))
+        return page(appointment, refusal.status, error=str(refusal))
     except OUTAGES:
         db.session.rollback()
         return page(appointment, 503, error=unavailable())
@@ -138,10 +138,10 @@ def reschedule(token: str):
         db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
         db.session.rollback()
-        return page(appointment, 409, error=str(refusal))
+        return page(appointment, refusal.status, error=str(refusal))
     except NotBookable as refusal:
         db.session.rollback()
-        return page(appointment, 400, error=str(refusal), day=day)
+        return page(appointment, refusal.status, error=str(refusal), day=day)
     except changes.TimeTaken as taken:
         db.session.rollback()
         return page(

@@ -89,9 +89,9 @@ def submit():
             try:
                 lead_id, appointment = intake.submit(form.as_request())
             except changes.TimeTaken as taken:
-                return form_page(form, 409, alternatives=taken.alternatives)
+                return form_page(form, taken.status, alternatives=taken.alternatives)
             except changes.TooManyBookings as refusal:
-                return form_page(form, 409, refusal=str(refusal))
+                return form_page(form, refusal.status, refusal=str(refusal))
             except OUTAGES as error:
                 current_app.logger.error("request not stored: %s", error)
                 db.session.rollback()  # a failed commit leaves the session unusable

@@ -11,13 +11,14 @@ from clinic.extensions import db
 from clinic.models import Lead, LeadNote, OutboxEmail, StaffUser
 from clinic.outbox import transport
 from clinic.outbox.queue import enqueue_lead_emails
+from clinic.refusals import Clash
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailStatus, LeadStatus
 
 # A note repeated by its author within this time is a double click, not a new note.
 REPEAT_WINDOW = timedelta(minutes=2)
 
 
-class Conflict(Exception):
+class Conflict(Clash):
     """The lead changed since the page was shown; the message says how."""
 
 

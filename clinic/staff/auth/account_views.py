@@ -78,8 +78,7 @@ def sign_in_code():
         try:
             second_factor.check_sign_in_code(user, form.given, client())
         except second_factor.CodeRefused as refusal:
-            problem = str(refusal)
-            status = 429 if "paused" in problem else 400
+            problem, status = str(refusal), refusal.status
         else:
             next_path = session[guard.PENDING].get("next", "")
             return open_session(user, next_path)

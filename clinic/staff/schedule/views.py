@@ -83,7 +83,7 @@ def book_time(lead_id: int):
             done = "Appointment booked; the patient is emailed a confirmation."
         db.session.commit()
     except NotBookable as refusal:
-        return refused(lead, str(refusal), 400, form=form)
+        return refused(lead, str(refusal), refusal.status, form=form)
     except changes.TimeTaken as taken:
         db.session.rollback()  # before looking for other times: see TimeTaken
         return refused(
@@ -94,7 +94,7 @@ def book_time(lead_id: int):
             form=form,
         )
     except (changes.Unchangeable, changes.TooLate) as refusal:
-        return refused(lead, str(refusal), 409)
+        return refused(lead, str(refusal), refusal.status)
     flash(done, "success")
     return back_to(lead)
 
@@ -112,7 +112,7 @@ def cancel_appointment(lead_id: int):
         changes.cancel(standing, by_patient=False)
         db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
-        return refused(lead, str(refusal), 409)
+        return refused(lead, str(refusal), refusal.status)
     flash("Appointment cancelled; the patient is emailed.", "success")
     return back_to(lead)
 
@@ -132,7 +132,7 @@ def close_appointment(lead_id: int):
         changes.close(standing, outcome)
         db.session.commit()
     except changes.Unchangeable as refusal:
-        return refused(lead, str(refusal), 409)
+        return refused(lead, str(refusal), refusal.status)
     flash(f"Marked {outcome.label.lower()}.", "success")
     return back_to(lead)
 
