@@ -12,7 +12,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -158,3 +158,8 @@ def reads_only(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def database_answers() -> None:
+    """Ask the database the cheapest question; raises when it does not answer."""
+    db.session.execute(select(1))

@@ -119,3 +119,13 @@ def test_every_refusal_carries_its_status():
         assert refusal.status in (400, 409, 429), refusal
     assert changes.TooLate("x").status == 409
     assert second_factor.CodeRefused("x", status=429).status == 429
+
+
+def test_no_view_touches_the_database_itself():
+    # It calls one service, which commits its own work with its activity record.
+    for path in files("clinic"):
+        if not (path.name == "views.py" or path.name.endswith("_views.py")):
+            continue
+        source = path.read_text()
+        assert "db.session" not in source, path
+        assert ("sqlalchemy", "select") not in {(m, n) for m, n, _ in imports(path)}

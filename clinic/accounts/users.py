@@ -263,3 +263,27 @@ def load_user(session_id: str) -> StaffUser | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def set_practitioner(
+    member: StaffUser,
+    practitioner: bool,
+    display_name: str | None,
+    working_hours: str | None,
+    treatments: str | None,
+) -> None:
+    """Make an account a practitioner (or not), with the name patients see, their
+    own hours and the treatments they offer (None: every one); one who stops being a
+    practitioner loses the calendar feed's address."""
+    member.is_practitioner = practitioner
+    member.display_name = display_name
+    member.working_hours = working_hours
+    member.treatments = treatments
+    if not practitioner:
+        member.calendar_key = None
+    audit.record(
+        AuditAction.STAFF,
+        detail=f"{member.email} practitioner settings: "
+        f"{'practitioner' if practitioner else 'not a practitioner'}",
+    )
+    db.session.commit()

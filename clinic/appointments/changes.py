@@ -20,6 +20,7 @@ from clinic.extensions import db
 from clinic.models import Appointment, Lead, OutboxEmail
 from clinic.outbox.queue import enqueue, enqueue_clinic_alert, withdraw
 from clinic.refusals import Clash
+from clinic.transactions import committed
 from clinic.vocabulary import AppointmentStatus, AuditAction, EmailKind, LeadStatus
 
 OVERLAP = "appointments_no_overlap"
@@ -266,6 +267,7 @@ def can_change_online(appointment: Appointment) -> bool:
     )
 
 
+@committed
 def reschedule(
     appointment: Appointment,
     start: datetime,
@@ -274,7 +276,7 @@ def reschedule(
     practitioner_id: int | None = None,
 ) -> bool:
     """Move an appointment, keeping its practitioner when they are free; False
-    when it is already at that time (a second click). The caller commits."""
+    when it is already at that time (a second click)."""
     lock(appointment)
     change_allowed(appointment, by_patient)
     lead = appointment.lead
@@ -311,9 +313,9 @@ def reschedule(
     return True
 
 
+@committed
 def cancel(appointment: Appointment, *, by_patient: bool) -> None:
-    """Cancel, tell the patient's calendar, and stop the reminder. The caller
-    commits."""
+    """Cancel, tell the patient's calendar, and stop the reminder."""
     lock(appointment)
     change_allowed(appointment, by_patient)
     appointment.status = AppointmentStatus.CANCELLED
@@ -335,6 +337,7 @@ OUTCOMES = {
 }
 
 
+@committed
 def close(appointment: Appointment, outcome: AppointmentStatus) -> None:
     """Record that the patient came or did not, once the time has begun."""
     if outcome not in OUTCOMES:
@@ -352,3 +355,21 @@ def close(appointment: Appointment, outcome: AppointmentStatus) -> None:
     audit.record(
         AuditAction.APPOINTMENT, appointment.lead_id, f"marked {outcome.label}"
     )
+
+
+@committed
+def book_from_desk(
+    lead: Lead, start: datetime, practitioner_id: int | None
+) -> Appointment:
+    """Book a time for a lead as the front desk (no online notice needed); a
+    booking is a first contact if none came before."""
+    appointment = book(lead, start, notice=False, practitioner_id=practitioner_id)
+    if lead.first_contacted_at is None:
+        lead.first_contacted_at = datetime.now(UTC)
+    db.session.flush()
+    audit.record(
+        AuditAction.APPOINTMENT,
+        lead.id,
+        f"booked {appointment.starts_at:%Y-%m-%d %H:%M} UTC",
+    )
+    return appointment

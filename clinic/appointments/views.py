@@ -20,7 +20,7 @@ from clinic.appointments.availability import NotBookable
 from clinic.appointments.forms import CancelForm, RescheduleForm
 from clinic.appointments.picker import check_day, read_day, times_for
 from clinic.errors import OUTAGES
-from clinic.extensions import db, limit_from, limiter, reads_only
+from clinic.extensions import limit_from, limiter, reads_only
 from clinic.forms import PAGE_EXPIRED
 from clinic.treatments import catalog
 
@@ -111,12 +111,9 @@ def cancel(token: str):
         return page(appointment, 400, error=PAGE_EXPIRED)
     try:
         changes.cancel(appointment, by_patient=True)
-        db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
-        db.session.rollback()
         return page(appointment, refusal.status, error=str(refusal))
     except OUTAGES:
-        db.session.rollback()
         return page(appointment, 503, error=unavailable())
     return redirect(url_for("appointments.show", token=token, done="cancelled"), 303)
 
@@ -135,15 +132,11 @@ def reschedule(token: str):
         start = availability.parse_local(form.appointment_start.data)
         check_day(start, day)
         moved = changes.reschedule(appointment, start, by_patient=True)
-        db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
-        db.session.rollback()
         return page(appointment, refusal.status, error=str(refusal))
     except NotBookable as refusal:
-        db.session.rollback()
         return page(appointment, refusal.status, error=str(refusal), day=day)
     except changes.TimeTaken as taken:
-        db.session.rollback()
         return page(
             appointment,
             409,
@@ -151,7 +144,6 @@ def reschedule(token: str):
             alternatives=taken.alternatives,
         )
     except OUTAGES:
-        db.session.rollback()
         return page(appointment, 503, error=unavailable())
     done = "moved" if moved else "unchanged"
     return redirect(url_for("appointments.show", token=token, done=done), 303)

@@ -17,7 +17,7 @@ from clinic.appointments.picker import first_free_day, read_day, times_for
 from clinic.booking import blank_form
 from clinic.booking.forms import ConsultationForm, bookable_range
 from clinic.errors import OUTAGES, RETRY_AFTER_SECONDS
-from clinic.extensions import csrf, db, limit_from, limiter, reads_only
+from clinic.extensions import csrf, limit_from, limiter, reads_only
 from clinic.leads import intake
 from clinic.treatments import catalog
 
@@ -94,7 +94,6 @@ def submit():
                 return form_page(form, refusal.status, refusal=str(refusal))
             except OUTAGES as error:
                 current_app.logger.error("request not stored: %s", error)
-                db.session.rollback()  # a failed commit leaves the session unusable
                 return form_page(form, 503, unavailable=True)
         if appointment is not None:
             return redirect(

@@ -64,7 +64,9 @@ def submit(request: ConsultationRequest) -> tuple[int, Appointment | None]:
         if existing is None:
             raise
         return existing.id, existing.appointment
-    except (changes.TimeTaken, changes.TooManyBookings):
+    except Exception:
+        # Refused (changes.TimeTaken, changes.TooManyBookings) or the database
+        # away: nothing of it is kept, and the session is ready for the next use.
         db.session.rollback()
         raise
     return lead_id, appointment

@@ -18,10 +18,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from clinic import identity
+from clinic import audit, identity
 from clinic.extensions import db
 from clinic.models import Lead
-from clinic.vocabulary import LeadStatus
+from clinic.vocabulary import AuditAction, LeadStatus
 
 
 def as_phone(contact: str) -> str | None:
@@ -178,7 +178,11 @@ def record(lead: Lead) -> dict:
 
 
 def export(found: list[Lead]) -> str:
-    """The JSON file for an access request (GDPR art. 15, HIPAA's right of access)."""
+    """The JSON file for an access request (GDPR art. 15, HIPAA's right of access),
+    each lead's export recorded in the activity log."""
+    for lead in found:
+        audit.record(AuditAction.PRIVACY_EXPORT, lead.id, "for an access request")
+    db.session.commit()
     clinic = identity.current()
     return json.dumps(
         {

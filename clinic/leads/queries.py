@@ -10,6 +10,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from clinic import audit
 from clinic.extensions import db
 from clinic.models import (
     Appointment,
@@ -20,6 +21,7 @@ from clinic.models import (
     source_condition,
 )
 from clinic.paging import paginate
+from clinic.transactions import keep_loaded
 from clinic.vocabulary import AuditAction, LeadSource, LeadStatus, QueueView
 
 
@@ -344,3 +346,31 @@ def count_new() -> int:
     return db.session.scalar(
         select(func.count(Lead.id)).where(Lead.status == LeadStatus.NEW)
     )
+
+
+def listed(filters: Filters, found: Pagination) -> None:
+    """Record that a page of the list was shown; what it loaded stays loaded, so
+    the page renders without fetching each lead and its assignee again."""
+    audit.record(AuditAction.LIST, detail=f"{filters.describe()}; page {found.page}")
+    keep_loaded()
+
+
+def exported(filters: Filters) -> list[Lead]:
+    """Every lead the filters show, for a spreadsheet, the export recorded."""
+    found = matching(filters)
+    audit.record(AuditAction.EXPORT, detail=f"{len(found)} leads; {filters.describe()}")
+    keep_loaded()
+    return found
+
+
+def seen(lead_id: int) -> Lead:
+    """One lead, for its page, the view recorded (its history then shows it)."""
+    lead = get_or_404(lead_id)
+    audit.record(AuditAction.VIEW, lead.id)
+    keep_loaded()
+    return lead
+
+
+def reload(lead: Lead) -> None:
+    """Read the lead again, as another member of staff left it."""
+    db.session.refresh(lead)

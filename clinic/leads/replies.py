@@ -6,11 +6,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from clinic import audit, identity
 from clinic.extensions import db
 from clinic.models import Lead, OutboxEmail, ReplyTemplate, StaffUser
 from clinic.outbox.queue import message_id
+from clinic.refusals import Clash
 from clinic.treatments import catalog
 from clinic.vocabulary import AuditAction, EmailKind
 
@@ -73,3 +75,31 @@ def send(lead: Lead, author: StaffUser, subject: str, body: str) -> bool:
     audit.record(AuditAction.REPLY, lead.id, f"by {author.email}")
     db.session.commit()
     return True
+
+
+class NameTaken(Clash):
+    """Another template already has that name."""
+
+
+def get_or_404(template_id: int) -> ReplyTemplate:
+    return db.get_or_404(ReplyTemplate, template_id)
+
+
+def save(template: ReplyTemplate, name: str, subject: str, body: str, done: str):
+    """Store a template's words, recorded in the activity log; NameTaken when
+    another template already has the name."""
+    template.name, template.subject, template.body = name, subject, body
+    db.session.add(template)
+    try:
+        audit.record(AuditAction.TEMPLATES, detail=f"{done} {template.name!r}")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise NameTaken("A template already has that name.") from None
+
+
+def remove(template: ReplyTemplate) -> None:
+    """Delete a template (replies already sent keep their words)."""
+    db.session.delete(template)
+    audit.record(AuditAction.TEMPLATES, detail=f"removed {template.name!r}")
+    db.session.commit()

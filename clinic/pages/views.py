@@ -1,14 +1,13 @@
 """Site-wide pages: home, privacy notice, health check and search-engine files."""
 
 from flask import Blueprint, current_app, render_template
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic import identity
 from clinic.appointments.availability import practitioners
 from clinic.blog import articles
 from clinic.errors import RETRY_AFTER_SECONDS
-from clinic.extensions import db, reads_only
+from clinic.extensions import database_answers, reads_only
 from clinic.page_cache import CachedPage, cached_page
 from clinic.pages import privacy as privacy_notice
 from clinic.pages.about import clinician_data, map_url
@@ -69,7 +68,7 @@ def about():
 def healthz():
     """Report whether the database answers."""
     try:
-        db.session.execute(select(1))
+        database_answers()
     except SQLAlchemyError:
         current_app.logger.exception("health check: database unreachable")
         return (

@@ -4,13 +4,10 @@ from datetime import UTC, datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from clinic import audit
-from clinic.extensions import db
 from clinic.leads import privacy_requests, workflow
 from clinic.staff.admin.forms import EraseForm, PatientSearchForm
 from clinic.staff.blueprint import bp
 from clinic.staff.guard import admin_only
-from clinic.vocabulary import AuditAction
 
 
 @bp.route("/privacy", methods=["GET", "POST"])
@@ -47,9 +44,6 @@ def privacy_export():
     if not found:
         flash(NONE_TICKED, "error")
         return redirect(url_for("staff.privacy_requests_page"), 303)
-    for lead in found:
-        audit.record(AuditAction.PRIVACY_EXPORT, lead.id, "for an access request")
-    db.session.commit()
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     return Response(
         privacy_requests.export(found),

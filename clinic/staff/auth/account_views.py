@@ -26,7 +26,7 @@ from clinic.accounts import (
     two_step,
     users,
 )
-from clinic.extensions import client_network, csrf, db, limiter
+from clinic.extensions import client_network, csrf, limiter
 from clinic.models import StaffUser
 from clinic.staff import guard
 from clinic.staff.auth.forms import (
@@ -55,7 +55,7 @@ def pending_user() -> StaffUser | None:
     if not isinstance(pending, dict):
         return None
     fresh = time.time() - pending.get("at", 0) < guard.PENDING_SECONDS
-    user = db.session.get(StaffUser, pending.get("id") or 0)
+    user = users.get(pending.get("id") or 0)
     if not fresh or user is None or not user.active:
         return None
     if user.session_version != pending.get("version"):

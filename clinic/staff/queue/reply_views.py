@@ -3,10 +3,7 @@ templates."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from clinic import audit
-from clinic.extensions import db
 from clinic.leads import queries, replies
 from clinic.models import ReplyTemplate
 from clinic.staff.blueprint import bp
@@ -14,7 +11,6 @@ from clinic.staff.forms import ActionForm
 from clinic.staff.guard import admin_only
 from clinic.staff.queue.page import back_to, render_lead
 from clinic.staff.queue.reply_forms import ReplyForm, TemplateForm
-from clinic.vocabulary import AuditAction
 
 
 @bp.post("/leads/<id:lead_id>/reply")
@@ -64,7 +60,7 @@ def reply_templates():
 @admin_only
 def edit_reply_template(template_id: int):
     """Change a template's name, subject or words; replies already sent keep theirs."""
-    template = db.get_or_404(ReplyTemplate, template_id)
+    template = replies.get_or_404(template_id)
     form = TemplateForm()
     if form.validate_on_submit() and saved(template, form, "saved"):
         return redirect(url_for("staff.reply_templates"), 303)
@@ -77,18 +73,10 @@ def edit_reply_template(template_id: int):
 def saved(template: ReplyTemplate, form: TemplateForm, done: str) -> bool:
     """Store the form's words in the template; False, with the form told why, when
     another template already has its name."""
-    template.name, template.subject, template.body = (
-        form.name.data,
-        form.subject.data,
-        form.body.data,
-    )
-    db.session.add(template)
     try:
-        audit.record(AuditAction.TEMPLATES, detail=f"{done} {template.name!r}")
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        form.name.errors.append("A template already has that name.")
+        replies.save(template, form.name.data, form.subject.data, form.body.data, done)
+    except replies.NameTaken as refusal:
+        form.name.errors.append(str(refusal))
         return False
     flash(f"Template {template.name!r} {done}.", "success")
     return True
@@ -107,10 +95,8 @@ def templates_page(form: TemplateForm, **editing) -> str:
 @bp.post("/replies/<id:template_id>/delete")
 @admin_only
 def delete_reply_template(template_id: int):
-    template = db.get_or_404(ReplyTemplate, template_id)
+    template = replies.get_or_404(template_id)
     if ActionForm().validate_on_submit():
-        db.session.delete(template)
-        audit.record(AuditAction.TEMPLATES, detail=f"removed {template.name!r}")
-        db.session.commit()
+        replies.remove(template)
         flash(f"Template {template.name!r} removed.", "success")
     return redirect(url_for("staff.reply_templates"), 303)

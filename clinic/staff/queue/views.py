@@ -15,9 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from clinic import audit
 from clinic.accounts import users
-from clinic.extensions import db
 from clinic.leads import dashboard, export, queries, workflow
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
@@ -33,7 +31,7 @@ from clinic.staff.queue.forms import (
 )
 from clinic.staff.queue.page import assignee_choices, back_to, render_lead
 from clinic.treatments import catalog
-from clinic.vocabulary import AuditAction, EmailStatus, QueueView
+from clinic.vocabulary import EmailStatus, QueueView
 
 SEARCHES, SEARCHES_KEPT = "lead_searches", 10
 
@@ -84,7 +82,7 @@ def lead_list():
     other views, filters, sorting and the dashboard (folded) around it."""
     form, filters = read_filters()
     found = queries.page_of(filters, 1 if form.page.errors else (form.page.data or 1))
-    audit.record(AuditAction.LIST, detail=f"{filters.describe()}; page {found.page}")
+    queries.listed(filters, found)
     board = dashboard.current()
     page_html = render_template(
         "staff/queue/leads.html",
@@ -102,9 +100,6 @@ def lead_list():
         chart=chart.lay_out(board),
         chart_narrow=chart.lay_out(board, width=360, height=220, label_every=2),
     )
-    # Committed once the page is built: a commit expires the loaded rows, and
-    # rendering would then fetch each lead and its assignee again, one by one.
-    db.session.commit()
     # Filters that could not be used are left out, and the page says so.
     return page_html, 400 if form.errors else 200
 
@@ -116,10 +111,8 @@ def leads_csv():
     if form.errors:
         # Never a larger export than the filters asked for.
         abort(400, "Some filters could not be used; correct them on the lead list.")
-    found = queries.matching(filters)
-    audit.record(AuditAction.EXPORT, detail=f"{len(found)} leads; {filters.describe()}")
+    found = queries.exported(filters)
     body = "".join(export.lines(found, queries.first_leads(found)))
-    db.session.commit()  # after the rows are written out, as for the list
     name = f"leads-{date.today().isoformat()}.csv"
     return Response(
         body,
@@ -131,11 +124,7 @@ def leads_csv():
 @bp.get("/leads/<id:lead_id>")
 def lead(lead_id: int):
     """Show everything about one lead, and record that it was seen."""
-    found = queries.get_or_404(lead_id)
-    audit.record(AuditAction.VIEW, found.id)  # flushed by the history query
-    page = render_lead(found)
-    db.session.commit()  # after rendering, as for the list
-    return page
+    return render_lead(queries.seen(lead_id))
 
 
 @bp.post("/leads/<id:lead_id>/status")
@@ -153,7 +142,7 @@ def change_status(lead_id: int):
     except workflow.Conflict as conflict:
         flash(str(conflict), "error")
         if note:  # the note typed is shown again, not lost
-            db.session.refresh(found)
+            queries.reload(found)
             kept = StatusForm(formdata=None, current=found.status, note=form.note.data)
             return render_lead(found, 409, status_form=kept)
         return back_to(found)

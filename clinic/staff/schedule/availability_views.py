@@ -2,21 +2,17 @@
 work (on the team page), time off and clinic closures."""
 
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from clinic import audit, identity
+from clinic import identity
 from clinic.accounts import users
-from clinic.appointments import availability
-from clinic.extensions import db
+from clinic.appointments import availability, time_off
 from clinic.forms import PAGE_EXPIRED
-from clinic.models import TimeOff
 from clinic.staff.admin.team_page import practitioner_form, team_page
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
 from clinic.staff.guard import admin_only
 from clinic.staff.schedule.forms import TimeOffForm
-from clinic.vocabulary import AuditAction
 
 
 def time_off_form(blank: bool = False) -> TimeOffForm:
@@ -28,14 +24,10 @@ def time_off_form(blank: bool = False) -> TimeOffForm:
 
 
 def availability_page(form: TimeOffForm, status: int = 200):
-    today = availability.today()
-    entries = db.session.scalars(
-        select(TimeOff).where(TimeOff.last_day >= today).order_by(TimeOff.first_day)
-    ).all()
     return render_template(
         "staff/schedule/availability.html",
         form=form,
-        entries=entries,
+        entries=time_off.upcoming(),
         delete_form=ActionForm(formdata=None),
         clinic_hours=identity.current().hours,
     ), status
@@ -55,22 +47,11 @@ def add_time_off():
     if not form.validate_on_submit():
         return availability_page(form, 400)
     who = users.get(int(form.practitioner.data)) if form.practitioner.data else None
-    if already_recorded(who, form.first_day.data, form.last_day.data):
+    first, last = form.first_day.data, form.last_day.data
+    if not time_off.add(who, first, last, form.reason.data or ""):
         flash("That is already recorded.", "success")  # a second click
         return redirect(url_for("staff.availability"), 303)
-    entry = TimeOff(
-        practitioner_id=who.id if who else None,
-        first_day=form.first_day.data,
-        last_day=form.last_day.data,
-        reason=form.reason.data or "",
-    )
-    db.session.add(entry)
-    span = f"{entry.first_day} to {entry.last_day}"
-    audit.record(
-        AuditAction.AVAILABILITY,
-        detail=f"{who.name if who else 'clinic closed'}: {span} added",
-    )
-    db.session.commit()
+    span = f"{first} to {last}"
     flash(
         f"Recorded: {who.name + ' away' if who else 'clinic closed'} {span}. "
         "Appointments already booked then are not moved: check the calendar.",
@@ -79,36 +60,15 @@ def add_time_off():
     return redirect(url_for("staff.availability"), 303)
 
 
-def already_recorded(who, first_day, last_day) -> bool:
-    return (
-        db.session.scalar(
-            select(TimeOff.id).where(
-                TimeOff.practitioner_id == who.id
-                if who
-                else TimeOff.practitioner_id.is_(None),
-                TimeOff.first_day == first_day,
-                TimeOff.last_day == last_day,
-            )
-        )
-        is not None
-    )
-
-
 @bp.post("/availability/<id:entry_id>/delete")
 @admin_only
 def delete_time_off(entry_id: int):
-    entry = db.get_or_404(TimeOff, entry_id)
+    entry = time_off.get_or_404(entry_id)
     form = ActionForm()
     if not form.validate_on_submit():
         flash(PAGE_EXPIRED, "error")
         return redirect(url_for("staff.availability"), 303)
-    who = entry.practitioner.name if entry.practitioner else "clinic closed"
-    audit.record(
-        AuditAction.AVAILABILITY,
-        detail=f"{who}: {entry.first_day} to {entry.last_day} removed",
-    )
-    db.session.delete(entry)
-    db.session.commit()
+    time_off.remove(entry)
     flash("Removed.", "success")
     return redirect(url_for("staff.availability"), 303)
 
@@ -122,17 +82,12 @@ def set_practitioner(staff_id: int):
     form = practitioner_form(member)
     if not form.validate_on_submit():
         return team_page({member.id: form}, 400)
-    member.is_practitioner = form.is_practitioner.data
-    member.display_name = form.display_name.data or None
-    member.working_hours = form.working_hours.data
-    member.treatments = form.offered()
-    if not member.is_practitioner:
-        member.calendar_key = None
-    audit.record(
-        AuditAction.STAFF,
-        detail=f"{member.email} practitioner settings: "
-        f"{'practitioner' if member.is_practitioner else 'not a practitioner'}",
+    users.set_practitioner(
+        member,
+        form.is_practitioner.data,
+        form.display_name.data or None,
+        form.working_hours.data,
+        form.offered(),
     )
-    db.session.commit()
     flash(f"Saved {member.name}.", "success")
     return redirect(url_for("staff.team") + f"#member-{member.id}", 303)

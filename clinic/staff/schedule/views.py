@@ -1,29 +1,24 @@
 """Appointments in the staff area: booking a caller in from their lead, moving,
 cancelling and closing an appointment, the calendar, and each practitioner's feed."""
 
-import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from clinic import audit, clock
-from clinic.appointments import availability, calendar, changes
+from clinic import clock
+from clinic.appointments import availability, calendar, changes, schedule
 from clinic.appointments.availability import NotBookable
 from clinic.appointments.picker import check_day, read_day
-from clinic.extensions import db, reads_only
+from clinic.extensions import reads_only
 from clinic.forms import PAGE_EXPIRED, first_error
 from clinic.leads import queries
-from clinic.models import Appointment, Lead, StaffUser
+from clinic.models import Lead
 from clinic.staff.blueprint import bp
 from clinic.staff.forms import ActionForm
 from clinic.staff.queue.page import book_form, render_lead
 from clinic.staff.schedule.forms import OutcomeForm
-from clinic.vocabulary import AppointmentStatus, AuditAction
-
-FEED_PAST_DAYS, FEED_FUTURE_DAYS = 31, 366
+from clinic.vocabulary import AppointmentStatus
 
 
 def back_to(lead: Lead) -> Response:
@@ -32,7 +27,6 @@ def back_to(lead: Lead) -> Response:
 
 def refused(lead: Lead, message: str, status: int, alternatives=None, form=None):
     """The lead page again, saying why, with the patient's choice kept."""
-    db.session.rollback()
     flash(message, "error")
     return render_lead(lead, status, alternatives=alternatives, book_form=form)
 
@@ -69,23 +63,11 @@ def book_time(lead_id: int):
                 else "The appointment is already at that time."
             )
         else:
-            appointment = changes.book(
-                lead, start, notice=False, practitioner_id=chosen
-            )
-            if lead.first_contacted_at is None:
-                lead.first_contacted_at = datetime.now(UTC)
-            db.session.flush()
-            audit.record(
-                AuditAction.APPOINTMENT,
-                lead.id,
-                f"booked {appointment.starts_at:%Y-%m-%d %H:%M} UTC",
-            )
+            changes.book_from_desk(lead, start, chosen)
             done = "Appointment booked; the patient is emailed a confirmation."
-        db.session.commit()
     except NotBookable as refusal:
         return refused(lead, str(refusal), refusal.status, form=form)
     except changes.TimeTaken as taken:
-        db.session.rollback()  # before looking for other times: see TimeTaken
         return refused(
             lead,
             "That time has just been booked. Here are the nearest free ones.",
@@ -110,7 +92,6 @@ def cancel_appointment(lead_id: int):
         return refused(lead, "This lead has no appointment to cancel.", 409)
     try:
         changes.cancel(standing, by_patient=False)
-        db.session.commit()
     except (changes.Unchangeable, changes.TooLate) as refusal:
         return refused(lead, str(refusal), refusal.status)
     flash("Appointment cancelled; the patient is emailed.", "success")
@@ -130,7 +111,6 @@ def close_appointment(lead_id: int):
     outcome = AppointmentStatus(form.outcome.data)
     try:
         changes.close(standing, outcome)
-        db.session.commit()
     except changes.Unchangeable as refusal:
         return refused(lead, str(refusal), refusal.status)
     flash(f"Marked {outcome.label.lower()}.", "success")
@@ -138,10 +118,6 @@ def close_appointment(lead_id: int):
 
 
 # --- the calendar ---------------------------------------------------------------
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=clock.zone())
 
 
 @bp.get("/calendar")
@@ -154,24 +130,10 @@ def calendar_page():
     view = "day" if request.args.get("view") == "day" else "week"
     first = day if view == "day" else day - timedelta(days=day.weekday())
     count = 1 if view == "day" else 7
-    people = db.session.scalars(
-        select(StaffUser).where(StaffUser.is_practitioner).order_by(StaffUser.id)
-    ).all()
+    people = schedule.practitioners()
     who = request.args.get("practitioner", "")
     chosen = next((p for p in people if str(p.id) == who), None)
-    query = (
-        select(Appointment)
-        .options(joinedload(Appointment.lead), joinedload(Appointment.practitioner))
-        .where(
-            Appointment.status != AppointmentStatus.CANCELLED,
-            Appointment.starts_at >= local_midnight(first),
-            Appointment.starts_at < local_midnight(first + timedelta(days=count)),
-        )
-        .order_by(Appointment.starts_at, Appointment.practitioner_id)
-    )
-    if chosen is not None:
-        query = query.where(Appointment.practitioner_id == chosen.id)
-    found = db.session.scalars(query).all()
+    found = schedule.booked(first, count, chosen.id if chosen else None)
     zone = clock.zone()
     days = [first + timedelta(days=n) for n in range(count)]
     by_day = {d: [] for d in days}
@@ -206,14 +168,8 @@ def feed_key():
     form = ActionForm()
     if not form.validate_on_submit() or not current_user.is_practitioner:
         abort(400, "Only a practitioner has a calendar feed.")
-    user = db.session.get(StaffUser, current_user.id)
     revoke = request.form.get("revoke") == "1"
-    user.calendar_key = None if revoke else secrets.token_urlsafe(32)
-    audit.record(
-        AuditAction.STAFF,
-        detail=f"{user.email} calendar feed {'revoked' if revoke else 'issued'}",
-    )
-    db.session.commit()
+    schedule.set_feed_key(current_user.id, revoke)
     flash(
         "Your calendar feed is switched off."
         if revoke
@@ -228,23 +184,10 @@ def feed_key():
 def calendar_feed(key: str):
     """A practitioner's own appointments for a calendar app: open to whoever holds
     the secret address, so it names no patient and no treatment."""
-    person = db.session.scalar(
-        select(StaffUser).where(StaffUser.calendar_key == key, StaffUser.active)
-    )
-    if person is None or not person.is_practitioner:
+    person = schedule.feed_owner(key)
+    if person is None:
         abort(404)
-    now = datetime.now(UTC)
-    found = db.session.scalars(
-        select(Appointment)
-        .options(joinedload(Appointment.lead))
-        .where(
-            Appointment.practitioner_id == person.id,
-            Appointment.status != AppointmentStatus.CANCELLED,
-            Appointment.starts_at >= now - timedelta(days=FEED_PAST_DAYS),
-            Appointment.starts_at < now + timedelta(days=FEED_FUTURE_DAYS),
-        )
-        .order_by(Appointment.starts_at)
-    ).all()
+    found = schedule.feed_appointments(person)
     return Response(
         calendar.feed(person, found),
         headers={"Content-Type": "text/calendar; charset=utf-8"},
