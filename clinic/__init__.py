@@ -25,6 +25,7 @@ from clinic.backup import backup_command
 from clinic.blog import bp as blog_bp
 from clinic.booking import bp as booking_bp
 from clinic.booking import emails as request_emails
+from clinic.launch.cli import launch_check_command
 from clinic.leads import retention
 from clinic.leads.cli import leads_cli
 from clinic.outbox import background, chores, messages
@@ -98,10 +99,12 @@ def register_outbox(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add `flask outbox …`, `flask staff …`, `flask leads …` and `flask db backup`."""
+    """Add `flask outbox …`, `flask staff …`, `flask leads …`, `flask launch-check`
+    and `flask db backup`."""
     app.cli.add_command(outbox_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(leads_cli)
+    app.cli.add_command(launch_check_command)
     # Flask-Migrate's `db` group is shared by every app; adding twice is harmless.
     db_cli.add_command(backup_command)
 

@@ -1,5 +1,6 @@
 """Safe, non-secret defaults, and the order in which configuration is layered."""
 
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from clinic import rate_limits
+from clinic.people import is_a_name
 
 # Clinic identity: every detail a deployment changes lives here, not in templates.
 CLINIC_NAME = "Visage Laser and Skin Care"
@@ -35,6 +37,11 @@ SITE_URL = "http://127.0.0.1:5000"
 # Host names the site answers to; others get 400. None: SITE_URL's host (and, in
 # development, localhost).
 TRUSTED_HOSTS = None
+
+# The California practice's medical director, named with their licence, e.g.
+# "Dr. Ana Ruiz, MD (CA A12345)": shown on /about and in every page's footer. Unset,
+# the site claims no clinician leads it, and `flask launch-check` says so.
+MEDICAL_DIRECTOR: str | None = None
 
 CLINIC_TIMEZONE = "America/Los_Angeles"
 CLINIC_NOTIFY_EMAIL = "frontdesk@visage-clinic.example"
@@ -115,6 +122,11 @@ STAFF_ACCOUNT_LOCK_MINUTES = 60
 # The hour (0-23, the clinic's clock) at which `flask outbox worker` runs the
 # retention purge each day: when nobody is filling in the form.
 RETENTION_HOUR = 3
+# Where the daily backups go (`flask db backup` with no path writes a dated file
+# there; pg_dump's files for PostgreSQL); `flask launch-check` wants one no older
+# than BACKUP_MAX_AGE_HOURS.
+BACKUP_DIR: str | None = None
+BACKUP_MAX_AGE_HOURS = 26
 STAFF_LEADS_PER_PAGE = 50
 STAFF_PASSWORD_MIN_LENGTH = 12
 # Two-step sign-in (an authenticator app) for every account: None means on, except
@@ -208,6 +220,8 @@ def load(app: Flask, test_config: dict | None) -> None:
     _check_retention(app.config)
     _check_counts(app.config)
     _check_retention_hour(app.config)
+    _check_prices(app.config)
+    _check_medical_director(app.config)
     _settle_secret_key(app)
 
 
@@ -263,6 +277,36 @@ def _check_lease(config) -> None:
         )
 
 
+# California B&P §651(c): a price is the price. "From $650", "as low as" or "$400 and
+# up" advertise a figure few patients pay.
+INEXACT_PRICE = re.compile(
+    r"\b(from|as low as|and up|and above|starting|starts|or more|up to|lowest)\b|\+",
+    re.IGNORECASE,
+)
+
+
+def _check_prices(config) -> None:
+    prices = {"CONSULTATION_FEE": config["CONSULTATION_FEE"]} | {
+        f"TREATMENT_PRICES[{slug!r}]": price
+        for slug, price in config["TREATMENT_PRICES"].items()
+    }
+    for name, price in prices.items():
+        if price is not None and INEXACT_PRICE.search(str(price)):
+            raise RuntimeError(
+                f"{name} is {price!r}: give the exact price (California B&P §651(c) "
+                'forbids "from", "as low as" and "and up")'
+            )
+
+
+def _check_medical_director(config) -> None:
+    director = config["MEDICAL_DIRECTOR"]
+    if director is not None and not is_a_name(director):
+        raise RuntimeError(
+            f"MEDICAL_DIRECTOR {director!r} is not a person: give their name and "
+            'licence, e.g. "Dr. Ana Ruiz, MD (CA A12345)"'
+        )
+
+
 def default_hosts(app: Flask) -> list[str]:
     """The host of SITE_URL; a laptop may also use localhost."""
     hosts = [urlsplit(app.config["SITE_URL"]).hostname or "localhost"]
@@ -281,6 +325,7 @@ def _settle_secret_key(app: Flask) -> None:
     if app.testing:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         return
+    app.extensions["development_secret_key"] = True
     # Development only: a key made once and kept in the instance folder (which is
     # never committed), so a staff sign-in survives the reloader's restarts.
     path = Path(app.instance_path) / "development-secret-key"

@@ -49,6 +49,7 @@ class Clinic:
     country: str
     hours: list[Opening]
     site_url: str
+    medical_director: str | None = None
 
     @property
     def locality_line(self) -> str:
@@ -96,6 +97,7 @@ def from_config(config) -> Clinic:
         postal_code=config["CLINIC_POSTAL_CODE"],
         country=country,
         hours=parse_hours(config["CLINIC_HOURS"]),
+        medical_director=config["MEDICAL_DIRECTOR"],
         site_url=config["SITE_URL"],
     )
 

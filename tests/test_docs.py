@@ -8,8 +8,13 @@ from clinic import ROOT, config
 CONFIGURATION = ROOT / "docs" / "configuration.md"
 
 
-# What config.py checks SECRET_KEY against: constants, not settings.
-NOT_SETTINGS = {"MIN_SECRET_KEY_LENGTH", "PLACEHOLDER_KEYS", "SECRET_KEY_HELP"}
+# What config.py checks SECRET_KEY and prices against: constants, not settings.
+NOT_SETTINGS = {
+    "MIN_SECRET_KEY_LENGTH",
+    "PLACEHOLDER_KEYS",
+    "SECRET_KEY_HELP",
+    "INEXACT_PRICE",
+}
 
 
 def settings() -> set[str]:

@@ -197,10 +197,21 @@ def test_an_incomplete_treatment_page_stops_start_up(tmp_path, change, message):
 
 
 def test_a_price_shows_only_where_the_clinic_sets_one(make_app):
-    app = make_app(TREATMENT_PRICES={"dermal-fillers": "from $650 a syringe"})
+    app = make_app(TREATMENT_PRICES={"dermal-fillers": "$650 a syringe"})
     client = app.test_client()
-    assert "Price: from $650 a syringe" in page(client, "dermal-fillers")
+    assert "Price: $650 a syringe" in page(client, "dermal-fillers")
     assert "Price:" not in page(client, "lip-enhancement")
+
+
+@pytest.mark.parametrize(
+    "price", ["from $650", "As low as $400", "$400 and up", "$300+", "starting at $99"]
+)
+def test_a_price_that_is_not_the_price_stops_start_up(make_app, price):
+    # California B&P §651(c): no "from", "as low as" or "and up".
+    with pytest.raises(RuntimeError, match="exact price"):
+        make_app(TREATMENT_PRICES={"dermal-fillers": price})
+    with pytest.raises(RuntimeError, match="CONSULTATION_FEE"):
+        make_app(CONSULTATION_FEE=price)
 
 
 def test_a_price_for_no_known_treatment_stops_start_up(make_app):

@@ -46,6 +46,7 @@ ADMIN_ONLY = {
     "staff.privacy_requests_page",
     "staff.privacy_export",
     "staff.privacy_erase",
+    "staff.launch_check",
 }
 # The calendar feed's secret address is its key
 # (tests/staff/schedule/test_booking_from_a_lead.py); the pages before sign-in are
@@ -177,6 +178,7 @@ def test_admins_may_open_the_admin_pages(app, world):
         "/staff/leads",
         "/staff/availability",
         "/staff/calendar",
+        "/staff/launch-check",
     ):
         assert client.get(path).status_code == 200, path
 

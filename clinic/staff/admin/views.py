@@ -6,6 +6,7 @@ from flask_login import current_user
 from clinic import audit
 from clinic.accounts import invitations, second_factor, users
 from clinic.forms import PAGE_EXPIRED
+from clinic.launch.checks import blockers
 from clinic.leads import queries
 from clinic.routing import query_number
 from clinic.staff.admin.forms import InviteForm
@@ -128,3 +129,10 @@ def reset_two_step(staff_id: int):
             "success",
         )
     return redirect(url_for("staff.team"), 303)
+
+
+@bp.get("/launch-check")
+@admin_only
+def launch_check():
+    """What stands between this install and opening it to patients."""
+    return render_template("staff/admin/launch_check.html", blockers=blockers())
