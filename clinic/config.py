@@ -89,6 +89,9 @@ ARTICLE_CREDITS: dict[str, dict] = {}
 # What the clinic charges, by treatment slug: {"dermal-fillers": "from $650 a syringe"}.
 # A treatment not listed shows no price.
 TREATMENT_PRICES: dict[str, str] = {}
+# The microneedling device the clinic uses, by name: its page lists that device's
+# FDA-authorised uses and no others (None: no uses are listed).
+MICRONEEDLING_DEVICE: str | None = None
 APPOINTMENT_WHAT_TO_BRING = (
     "A photo ID, a list of the medicines you take, and any letters or results "
     "about the condition you are coming about."

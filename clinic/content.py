@@ -25,7 +25,7 @@ class Reference:
     such as a prescribing label or an FDA notice."""
 
     key: str
-    title: str
+    title: str  # the published title, or, when `described`, what the source is
     journal: str  # the journal, or who publishes the page
     year: int | None = None  # None: an undated web page
     authors: str = ""
@@ -34,17 +34,22 @@ class Reference:
     pmid: str = ""
     pubmed_search: str = ""
     url: str = ""
+    # The source has no title of its own to quote (a label search, a record seen
+    # only as a reproduction): `title` describes it, shown in brackets.
+    described: bool = False
 
     @property
-    def href(self) -> str:
+    def href(self) -> str | None:
         """Link to the DOI, else the PubMed record, else the page, else a PubMed
-        title search."""
+        title search; None for an announcement cited as printed."""
         if self.doi:
             return f"https://doi.org/{self.doi}"
         if self.pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
         if self.url:
             return self.url
+        if not self.pubmed_search:
+            return None
         return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.pubmed_search)}"
 
 
@@ -73,7 +78,10 @@ def cited_references(doc: "Document") -> list[Reference]:
 
 def reference_problem(ref: Reference) -> str | None:
     if not (ref.doi or ref.pmid or ref.pubmed_search or ref.url):
-        return "has no DOI, PubMed or url"
+        # A dated announcement our fact sheets name without an address (a news
+        # report of an approval) is cited as printed: described, and dated.
+        if not (ref.described and ref.year and ref.details):
+            return "has no DOI, PubMed or url"
     if ref.url and not well_formed(ref.url):
         return "url is not a plain https link"
     if ref.doi and not re.fullmatch(r"10\.\d{4,9}/\S+", ref.doi):

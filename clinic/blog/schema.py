@@ -33,10 +33,10 @@ def article_data(article: Article) -> dict:
         "citation": [
             {
                 "@type": "ScholarlyArticle",
-                "name": ref.title,
-                "url": ref.href,
+                ("description" if ref.described else "name"): ref.title,
                 "isPartOf": ref.journal,
             }
+            | ({"url": ref.href} if ref.href else {})
             | ({"datePublished": str(ref.year)} if ref.year else {})
             for ref in article.references
         ],

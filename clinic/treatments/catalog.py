@@ -6,7 +6,7 @@ section (risks, US regulatory status...), a cited source or its FAQ stops start-
 as an article with a broken citation does."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -38,8 +38,14 @@ SECTIONS = (
     "Risks",
     "US regulatory status",
 )
-# Under "Risks" (###): the common, the serious, and when to get help.
-RISK_PARTS = ("Common", "Serious", "Get help")
+# Under "Risks" (###): the everyday side effects, the serious, and when to get help.
+# "Common" only where a source gives a frequency; "expected" where it says all have
+# them.
+RISK_PARTS = (
+    ("Common side effects", "Side effects", "Expected effects"),
+    "Serious",
+    "Get help",
+)
 # Sections whose every claim matters most: each cites at least one source.
 MUST_CITE = ("Risks", "US regulatory status")
 FAQ_MIN = 2
@@ -60,16 +66,40 @@ class Treatment:
     featured: bool = False
     # How long its consultation takes; None: APPOINTMENT_MINUTES.
     consultation_minutes: int | None = None
+    device: str | None = None  # the device the clinic uses, where uses depend on it
 
     @property
     def group_name(self) -> str:
         return GROUPS[self.group]
 
 
+# What the FDA authorised each microneedling device for, as our fact sheet gives it:
+# a page lists the uses of the device the clinic names, never the whole class's.
+DEVICE_USES = {
+    "SkinPen Precision": [
+        "Facial acne scars, in adults 22 and older",
+        "Wrinkles of the neck, in skin types II to IV, in adults 22 and older",
+    ],
+}
+
+
 def register(app: Flask) -> None:
     """Load the catalogue once, when the app is built; a price set for no known
     treatment is a typo that would silently show nothing, so it stops start-up."""
-    app.extensions["treatments"] = load_treatments()
+    treatments = load_treatments()
+    device = app.config["MICRONEEDLING_DEVICE"]
+    if device is not None and device not in DEVICE_USES:
+        raise RuntimeError(
+            f"MICRONEEDLING_DEVICE {device!r} is not one whose uses we know: "
+            f"{', '.join(DEVICE_USES)}"
+        )
+    if "microneedling" in treatments:
+        treatments["microneedling"] = replace(
+            treatments["microneedling"],
+            treats=DEVICE_USES.get(device, []),
+            device=device,
+        )
+    app.extensions["treatments"] = treatments
     unknown = sorted(
         set(app.config["TREATMENT_PRICES"]) - set(app.extensions["treatments"])
     )
@@ -142,7 +172,11 @@ def check_sections(doc: Document) -> None:
     if missing:
         raise ContentError(f"{doc.slug}: page lacks sections {missing}")
     risk_heads = re.findall(r"<h3[^>]*>(.*?)</h3>", sections["Risks"])
-    absent = [p for p in RISK_PARTS if not any(h.startswith(p) for h in risk_heads)]
+    absent = [
+        part
+        for part in RISK_PARTS
+        if not any(h.startswith(part) for h in risk_heads)  # str or tuple: any of
+    ]
     if absent:
         raise ContentError(f"{doc.slug}: Risks lacks {absent} (### headings)")
     uncited = [name for name in MUST_CITE if 'class="cite"' not in sections[name]]

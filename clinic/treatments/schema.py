@@ -21,7 +21,11 @@ def treatment_data(treatment: Treatment) -> dict:
         "inLanguage": "en",
         "about": {"@type": "MedicalProcedure", "name": treatment.title},
         "citation": [
-            {"@type": "CreativeWork", "name": ref.title, "url": ref.href}
+            {
+                "@type": "CreativeWork",
+                ("description" if ref.described else "name"): ref.title,
+            }
+            | ({"url": ref.href} if ref.href else {})
             for ref in treatment.references
         ],
     }
