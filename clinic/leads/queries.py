@@ -10,8 +10,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from clinic import audit
+from clinic import audit, clock, identity
 from clinic.extensions import db
+from clinic.identity import DAYS
 from clinic.models import (
     Appointment,
     AuditEvent,
@@ -59,16 +60,37 @@ OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NO_SHOW)
 QUEUES = tuple(view for view in QueueView if view.is_queue)
 
 
-def overdue_before(now: datetime | None = None) -> datetime | None:
-    """New leads received before this have waited longer than the clinic promises."""
+def reply_by(received: datetime) -> datetime | None:
+    """When the clinic promised to have replied to a request received then: within
+    REPLY_WITHIN_HOURS, or by the end of its next opening day when that is later (a
+    request on Saturday afternoon is not owed a reply on a closed Sunday)."""
     hours = current_app.config["REPLY_WITHIN_HOURS"]
     if hours is None:
         return None
-    return (now or datetime.now(UTC)) - timedelta(hours=hours)
+    promised = received + timedelta(hours=hours)
+    closing = next_day_closing(received)
+    return max(promised, closing) if closing else promised
 
 
-def is_overdue(lead: Lead, before: datetime | None) -> bool:
-    return bool(before and lead.status == LeadStatus.NEW and lead.created_at < before)
+def next_day_closing(received: datetime) -> datetime | None:
+    """When the first opening day after the day of `received` ends."""
+    zone = clock.zone()
+    hours = {opening.day: opening for opening in identity.current().hours}
+    day = received.astimezone(zone).date()
+    for ahead in range(1, 8):
+        later = day + timedelta(days=ahead)
+        opening = hours.get(list(DAYS)[later.weekday()])
+        if opening is not None and opening.closes is not None:
+            return datetime.combine(later, opening.closes, tzinfo=zone)
+    return None
+
+
+def is_overdue(lead: Lead, now: datetime) -> bool:
+    """A new lead the clinic has not answered by the time it promised."""
+    if lead.status != LeadStatus.NEW:
+        return False
+    due = reply_by(lead.created_at)
+    return due is not None and now > due
 
 
 @dataclass(frozen=True)

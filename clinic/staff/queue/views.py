@@ -95,7 +95,7 @@ def lead_list():
         repeats=queries.first_leads(found.items),
         VIEWS=QueueView,
         now=datetime.now(UTC),
-        overdue_before=queries.overdue_before(),
+        overdue=queries.is_overdue,
         board=board,
         chart=chart.lay_out(board),
         chart_narrow=chart.lay_out(board, width=360, height=220, label_every=2),

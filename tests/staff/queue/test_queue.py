@@ -4,6 +4,7 @@ sorts; the dashboard folded away so the first lead is in view."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -30,13 +31,19 @@ def names(page: str) -> list[str]:
     return [name for name, _ in rows(page)]
 
 
+# A Thursday at noon in the clinic's time zone: the promise is 24 hours, or the end of
+# the next opening day when that is later (tests/test_before_they_ask.py).
+THURSDAY_NOON = datetime(2027, 3, 4, 12, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
 @pytest.fixture
-def desk(make_app):
+def desk(make_app, clock):
+    clock.move_to(THURSDAY_NOON)
     app = make_app(REPLY_WITHIN_HOURS=24)
     me = create_account(app, STAFF)
     other = create_account(app, "other@clinic.test")
     add_lead(app, first_name="Fresh", created_at=hours_ago(2))
-    add_lead(app, first_name="Late", created_at=hours_ago(30), phone="+17145550142")
+    add_lead(app, first_name="Late", created_at=hours_ago(48), phone="+17145550142")
     add_lead(app, first_name="Ancient", created_at=hours_ago(24 * 84))
     add_lead(app, first_name="Called", created_at=hours_ago(50), status="contacted")
     add_lead(app, first_name="Mine", created_at=hours_ago(5), assigned_to_id=me)
@@ -62,7 +69,8 @@ def test_new_leads_past_the_promised_reply_time_are_overdue(desk):
         name: "overdue" in classes
         for name, classes in rows(client.get("/staff/leads").text)
     }
-    # Waiting longer than 24 hours for a first contact; "Called" was reached.
+    # Past the promised reply (Tuesday noon's was due by Wednesday's close);
+    # "Called" was reached.
     assert marked == {
         "Ancient": True,
         "Called": False,
@@ -89,7 +97,7 @@ def test_each_row_has_what_a_call_back_needs(desk):
     row = row_of(page, "Late")
     assert 'href="tel:+17145550142"' in row and "(714) 555-0142" in row
     assert "Botox for chronic migraine" in row
-    assert "30 h" in row  # how long the patient has waited
+    assert "2 days" in row  # how long the patient has waited
     theirs = row_of(page, "Theirs")
     assert "other@clinic.test" in theirs
 
@@ -297,3 +305,27 @@ def test_a_shared_phone_alone_never_merges(make_app):
     )
     assert answer.status_code == 400 and "cannot be merged there" in answer.text
     assert 'class="same-phone"' in answer.text
+
+
+SATURDAY_3PM = datetime(2027, 3, 6, 15, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
+def test_a_request_sent_before_a_closed_day_is_due_by_the_next_opening_day(
+    make_app, clock
+):
+    # Closed on Sunday: Saturday's request is owed a reply by Monday's close (6 pm),
+    # not by Sunday afternoon, 24 hours on.
+    clock.move_to(SATURDAY_3PM)
+    app = make_app(REPLY_WITHIN_HOURS=24)
+    create_account(app, STAFF)
+    add_lead(app, first_name="Weekend")
+    for moment, late in (
+        (SATURDAY_3PM + timedelta(hours=25), False),  # Sunday, 4 pm
+        (SATURDAY_3PM + timedelta(days=2, hours=2, minutes=59), False),  # Mon 5:59
+        (SATURDAY_3PM + timedelta(days=2, hours=3, minutes=1), True),  # Mon 6:01
+    ):
+        clock.move_to(moment)
+        client = app.test_client()  # a day on, yesterday's session has ended
+        sign_in(client, STAFF)
+        (row,) = rows(client.get("/staff/leads").text)
+        assert ("overdue" in row[1]) is late, moment
