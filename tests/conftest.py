@@ -5,12 +5,14 @@ dump), and real SMTP servers on 127.0.0.1."""
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic import create_app
 from clinic.extensions import db
@@ -49,19 +51,70 @@ def test_settings(tmp_path) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class MigratedSchema:
+    """The migrated PostgreSQL schema: what rebuilds it, what it looks like, and what
+    empties it again (far cheaper than rebuilding, when a test left it as it was)."""
+
+    dump: str
+    fingerprint: str
+    emptying: str
+
+
+# The schema's relations, kinds and columns: a test that changed any (a migration
+# test going down and up) gets the schema rebuilt rather than emptied.
+FINGERPRINT = text(
+    "SELECT (SELECT string_agg(relname::text || ':' || relkind::text, ',' "
+    "ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace)"
+    " || (SELECT count(*) FROM information_schema.columns"
+    " WHERE table_schema = 'public')::text"
+)
+
+
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory):
     """Run the migrations once per session: a migrated SQLite file to copy, or the
-    SQL that rebuilds the migrated PostgreSQL schema."""
+    migrated PostgreSQL schema, to empty or rebuild for each test."""
     folder = tmp_path_factory.mktemp("migrated")
     app = create_app(test_settings(folder), instance_path=folder / "instance")
     with app.app_context():
-        if TEST_DATABASE_URL:
-            reset_schema()
+        if not TEST_DATABASE_URL:
+            upgrade()
+            db.engine.dispose()
+            return folder / "clinic.sqlite3"
+        reset_schema()
         upgrade()
-        dump = schema_dump() if TEST_DATABASE_URL else None
+        with db.engine.connect() as conn:
+            schema = MigratedSchema(
+                schema_dump(), conn.scalar(FINGERPRINT), emptying_sql(conn)
+            )
         db.engine.dispose()
-    return dump or folder / "clinic.sqlite3"
+    return schema
+
+
+def emptying_sql(conn) -> str:
+    """Delete every row, children first, and start every id again at 1."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    sequences = conn.scalars(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+    ).all()
+    return "; ".join(
+        [f'DELETE FROM "{table}"' for table in tables]
+        + [f"SELECT setval('\"{name}\"', 1, false)" for name in sequences]
+    )
+
+
+def fresh_schema(schema: MigratedSchema) -> None:
+    """Give a test the migrated schema with no rows: emptied when the last test
+    left it as migrated, rebuilt from the dump otherwise."""
+    try:
+        with db.engine.begin() as conn:
+            if conn.scalar(FINGERPRINT) == schema.fingerprint:
+                conn.connection.driver_connection.execute(schema.emptying)
+                return
+    except SQLAlchemyError:
+        pass  # no schema at all, or a broken one: rebuilt below
+    rebuild_schema(schema.dump)
 
 
 def reset_schema() -> None:
@@ -136,7 +189,7 @@ def make_app(tmp_path, migrated):
             if settings["SQLALCHEMY_DATABASE_URI"] == TEST_DATABASE_URL:
                 if len(apps) == 1:
                     # One shared server database: each test starts on a new schema.
-                    rebuild_schema(migrated)
+                    fresh_schema(migrated)
             elif not default:
                 upgrade()
         return app
