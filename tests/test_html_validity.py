@@ -87,6 +87,7 @@ def test_every_staff_page_and_its_error_states_are_valid_html(
         "/staff/calendar?view=day",
         "/staff/availability",
         "/staff/replies",
+        "/staff/launch-check",
     ):
         pages[path] = client.get(path).text
     token = csrf_token(pages["/staff/leads"])
