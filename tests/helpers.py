@@ -5,6 +5,7 @@ small readers of pages and rows."""
 import asyncio
 import email
 import email.policy
+import json
 import os
 import re
 import socket
@@ -232,3 +233,23 @@ def parsed(envelope) -> email.message.EmailMessage:
 
 def rows(app) -> list[OutboxEmail]:
     return all_rows(app, OutboxEmail)
+
+
+def page(client, slug: str):
+    response = client.get(f"/treatments/{slug}")
+    assert response.status_code == 200
+    return response.text
+
+
+def structured(text: str) -> list[dict]:
+    document = parse_html(text)
+    scripts = document.findall(".//script[@type='application/ld+json']")
+    return [json.loads(script.text) for script in scripts]
+
+
+def section_text(text: str, section_id: str) -> str:
+    match = re.search(
+        rf'<section class="part part-{section_id}">(.*?)</section>', text, re.S
+    )
+    assert match, f"no {section_id} section"
+    return re.sub(r"<[^>]+>", " ", match.group(1))

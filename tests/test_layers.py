@@ -129,3 +129,12 @@ def test_no_view_touches_the_database_itself():
         source = path.read_text()
         assert "db.session" not in source, path
         assert ("sqlalchemy", "select") not in {(m, n) for m, n, _ in imports(path)}
+
+
+def test_tests_share_helpers_through_helper_modules():
+    # Importing a conftest or a test module runs its fixtures and tests twice over.
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for module, _, _ in imports(path):
+            last = module.rsplit(".", 1)[-1]
+            assert not (module.startswith("tests") and last == "conftest"), path
+            assert not (module.startswith("tests") and last.startswith("test_")), path

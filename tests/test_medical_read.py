@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import pytest
 from flask import render_template
 
-from tests.helpers import parse_html
-from tests.test_treatment_pages import page, section_text, structured
+from tests.helpers import page, parse_html, section_text, structured
 
 ARTICLE = "/blog/medical-benefits-of-botox"
 

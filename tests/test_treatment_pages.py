@@ -2,7 +2,6 @@
 risks and its US regulatory status with sources, and a page missing one never
 starts."""
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,30 +10,10 @@ import pytest
 
 from clinic.content import ContentError
 from clinic.treatments.catalog import CATALOG_DIR, SECTIONS, load_treatments
-from tests.helpers import parse_html
+from tests.helpers import page, parse_html, section_text, structured
 
 SLUGS = sorted(p.stem for p in CATALOG_DIR.glob("*.md"))
 MIGRAINE = CATALOG_DIR / "botox-chronic-migraine.md"
-
-
-def page(client, slug: str):
-    response = client.get(f"/treatments/{slug}")
-    assert response.status_code == 200
-    return response.text
-
-
-def structured(text: str) -> list[dict]:
-    document = parse_html(text)
-    scripts = document.findall(".//script[@type='application/ld+json']")
-    return [json.loads(script.text) for script in scripts]
-
-
-def section_text(text: str, section_id: str) -> str:
-    match = re.search(
-        rf'<section class="part part-{section_id}">(.*?)</section>', text, re.S
-    )
-    assert match, f"no {section_id} section"
-    return re.sub(r"<[^>]+>", " ", match.group(1))
 
 
 @pytest.mark.parametrize("slug", SLUGS)
